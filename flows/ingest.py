@@ -1,0 +1,128 @@
+"""The ``ingest`` flow: raw news files in, a validated DuckDB warehouse out.
+
+The flow only wires the stage functions of :mod:`newsetl.pipeline`; each task works on a batch.
+"""
+from __future__ import annotations
+
+import uuid
+from concurrent.futures import Executor
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_table_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.runtime import flow_run
+
+from newsetl import pipeline
+from newsetl.config import resolve_settings
+from newsetl.schemas.records import RawUnit
+from newsetl.warehouse import load as wh
+from newsetl.warehouse.db import WarehouseBusy, writer
+
+# I/O tasks retry when another process holds the warehouse longer than the lock wait.
+DB_TASK = dict(retries=2, retry_delay_seconds=5, retry_condition_fn=None, cache_policy=NO_CACHE)
+
+
+@task(name="start-run", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
+def start_run(warehouse: Path, run_id: str, paths: list[str]) -> None:
+    """Record the run in ``ingest_runs`` and clear stale staging."""
+    with writer(warehouse) as con:
+        wh.begin_run(con, run_id, str(flow_run.id) if flow_run.id else None, paths)
+
+
+@task(name="discover", cache_policy=NO_CACHE)
+def discover(warehouse: Path, run_id: str, paths: list[str]) -> pipeline.Scan:
+    """Expand files, folders and globs into the list of input files."""
+    found = pipeline.discover(paths)
+    with writer(warehouse) as con:
+        wh.set_scan_counts(con, run_id, len(found.files), len(found.skipped))
+    get_run_logger().info("found %d input files (%d skipped as unsupported)", len(found.files), len(found.skipped))
+    return found
+
+
+@task(name="process-batch", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=5)
+def process_batch(warehouse: Path, run_id: str, state: pipeline.RunState, executor: Executor,
+                  units: list[RawUnit], workers: int) -> dict[str, int]:
+    """Skip units already loaded, analyse the rest in worker processes, stage everything."""
+    todo, unchanged = pipeline.split_unchanged(warehouse, units)
+    results = pipeline.analyse_batch(executor, todo, workers)
+    return pipeline.stage_batch(warehouse, run_id, state, results, unchanged).counts
+
+
+@task(name="resolve-entities", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=5)
+def resolve_entities(warehouse: Path) -> int:
+    """Resolve mention keys corpus-wide and stage the rebuilt entity table."""
+    return pipeline.resolve_entities(warehouse)
+
+
+@task(name="audit", cache_policy=NO_CACHE)
+def audit(warehouse: Path, data_dir: Path, run_id: str) -> pipeline.AuditResult:
+    """Validate the staged rows with Great Expectations; quarantine critical failures."""
+    result = pipeline.audit(warehouse, data_dir, run_id)
+    if any(result.quarantined.values()):
+        pipeline.resolve_entities(warehouse)  # entities must not count quarantined rows
+    return result
+
+
+@task(name="publish", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=5)
+def publish(warehouse: Path, run_id: str) -> None:
+    """Make the audited rows visible in the published tables."""
+    pipeline.publish(warehouse, run_id)
+
+
+@task(name="refresh-search-index", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=5)
+def refresh_search_index(warehouse: Path) -> None:
+    """Rebuild the BM25 index over titles and texts."""
+    pipeline.refresh_search_index(warehouse)
+
+
+@task(name="finish-run", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=5)
+def finish_run(warehouse: Path, run_id: str, result: pipeline.AuditResult) -> dict[str, int]:
+    """Store the run's final counts and validation outcome."""
+    with writer(warehouse) as con:
+        return wh.finish_run(con, run_id, "completed", result.success, result.warnings, result.docs_index)
+
+
+def publish_artifact(run_id: str, counts: dict[str, int], result: pipeline.AuditResult) -> None:
+    """A Prefect table artifact with the run's counts and validation outcome."""
+    row = {"run_id": run_id, **counts, "validation": "passed" if result.success else "failed",
+           "warnings": ", ".join(result.warnings) or "none",
+           "quarantined_records": sum(result.quarantined.values())}
+    create_table_artifact(key="ingest-run-summary", table=[row],
+                          description=f"newsetl ingest run {run_id}: counts and validation outcome")
+
+
+@flow(name="ingest", log_prints=False)
+def ingest(paths: list[str], warehouse: str | None = None, data_dir: str | None = None,
+           batch_size: int = 200, workers: int = 2) -> dict:
+    """Ingest news files, folders or globs into the warehouse and validate the load.
+
+    Returns the run's summary: run id, counts by outcome, validation outcome, Data Docs path.
+    """
+    logger = get_run_logger()
+    settings = resolve_settings(data_dir, warehouse)
+    run_id = uuid.uuid4().hex[:16]
+    start_run(settings.warehouse, run_id, paths)
+    try:
+        found = discover(settings.warehouse, run_id, paths)
+        state = pipeline.RunState()
+        with pipeline.make_executor(workers) as executor:
+            for number, units in enumerate(pipeline.batched_units(found.files, batch_size), start=1):
+                counts = process_batch(settings.warehouse, run_id, state, executor, units, workers)
+                logger.info("batch %d: %d units (%s)", number, len(units),
+                            ", ".join(f"{k} {v}" for k, v in counts.items() if v))
+        resolve_entities(settings.warehouse)
+        result = audit(settings.warehouse, settings.data_dir, run_id)
+        publish(settings.warehouse, run_id)
+        refresh_search_index(settings.warehouse)
+        counts = finish_run(settings.warehouse, run_id, result)
+    except Exception as exc:
+        with writer(settings.warehouse) as con:
+            wh.fail_run(con, run_id, str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        raise
+    publish_artifact(run_id, counts, result)
+    logger.info("run %s: %s; validation %s", run_id, ", ".join(f"{k} {v}" for k, v in counts.items()),
+                "passed" if result.success else "failed")
+    return {"run_id": run_id, "counts": counts, "validation_success": result.success,
+            "warnings": result.warnings, "quarantined_records": result.quarantined,
+            "docs_index": result.docs_index, "warehouse": str(settings.warehouse)}

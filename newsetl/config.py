@@ -1,0 +1,54 @@
+"""Where newsetl keeps its data: the data folder, the warehouse file, Prefect's and GX's homes.
+
+Resolution order for the data folder: ``--data-dir`` option, ``NEWSETL_DATA_DIR``, then ``./data``.
+The warehouse defaults to ``<data folder>/newsetl.duckdb``; ``--warehouse`` or ``NEWSETL_WAREHOUSE``
+override it.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+DATA_DIR_ENV = "NEWSETL_DATA_DIR"
+WAREHOUSE_ENV = "NEWSETL_WAREHOUSE"
+DEFAULT_DATA_DIR = "data"
+WAREHOUSE_FILE = "newsetl.duckdb"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Resolved locations for one invocation."""
+
+    data_dir: Path
+    warehouse: Path
+
+    @property
+    def prefect_home(self) -> Path:
+        """Prefect's home (its SQLite database and settings) inside the data folder."""
+        return self.data_dir / "prefect"
+
+    @property
+    def gx_dir(self) -> Path:
+        """Root of the Great Expectations file context (Data Docs live below it)."""
+        return self.data_dir
+
+
+def resolve_settings(data_dir: str | Path | None = None, warehouse: str | Path | None = None) -> Settings:
+    """Resolve the data folder and warehouse path from options, environment and defaults."""
+    root = Path(data_dir or os.environ.get(DATA_DIR_ENV) or DEFAULT_DATA_DIR).expanduser().resolve()
+    wh = warehouse or os.environ.get(WAREHOUSE_ENV) or root / WAREHOUSE_FILE
+    return Settings(data_dir=root, warehouse=Path(wh).expanduser().resolve())
+
+
+def configure_prefect(settings: Settings) -> None:
+    """Point Prefect at an ephemeral API with its home inside the data folder, analytics off.
+
+    Must run before ``prefect`` is imported: Prefect reads its settings at import time.
+    """
+    settings.prefect_home.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("PREFECT_HOME", str(settings.prefect_home))
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_SERVER_ALLOW_EPHEMERAL_MODE", "true")
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO")

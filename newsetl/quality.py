@@ -1,0 +1,298 @@
+"""The audit step of write-audit-publish: validate staged rows with Great Expectations.
+
+The warehouse pulls a run's staged rows into pandas DataFrames and calls
+:func:`validate_tables`. Each table with a suite in :mod:`newsetl.schemas.suites` is
+validated; the :class:`ValidationReport` says which rows fail critical checks (to be
+quarantined with the check names as reasons), which warning checks failed, and gives
+one row per check for the ``dq_results`` table. Every call also updates the Data Docs
+site under ``<data_dir>/gx`` (see :func:`docs_index_path`).
+
+``great_expectations`` is imported inside functions: it takes seconds to import and
+the CLI must start fast.
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from newsetl.schemas.suites import CRITICAL, SUITES, WARNING, Check, TableSuite
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+DATASOURCE_NAME = "warehouse"
+BATCH_DEFINITION_NAME = "staged_rows"
+SAMPLE_SIZE = 20
+DOCS_SITE_NAME = "local_site"
+# Data Docs list the newest validation results only (5 tables per run: ~50 runs).
+DOCS_RESULTS_LIMIT = 250
+
+RowKey = tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    """The result of one check on one table in one run."""
+
+    table: str
+    check: Check
+    expectation_type: str
+    success: bool
+    element_count: int
+    # None for table-level checks (e.g. column types), which do not count rows
+    unexpected_count: int | None
+    failing_keys: list[RowKey]
+    observed_value: Any = None
+    error: str | None = None
+
+    def sample(self, key_columns: list[str]) -> list[dict[str, Any]]:
+        """Up to SAMPLE_SIZE failing row keys, or what was observed when no rows are named."""
+        if self.error:
+            return [{"error": self.error}]
+        if self.failing_keys:
+            return [dict(zip(key_columns, key)) for key in self.failing_keys[:SAMPLE_SIZE]]
+        if not self.success and self.observed_value is not None:
+            return [{"observed_value": self.observed_value}]
+        return []
+
+
+@dataclass
+class ValidationReport:
+    """What one :func:`validate_tables` call found."""
+
+    run_id: str
+    validated_at: datetime
+    docs_index: Path
+    outcomes: list[CheckOutcome] = field(default_factory=list)
+    # table -> row key tuple (in the suite's key_columns order) -> failed critical check names
+    failures: dict[str, dict[RowKey, list[str]]] = field(default_factory=dict)
+
+    @property
+    def success(self) -> bool:
+        """True when no critical check failed (or errored) on any table."""
+        return all(o.success for o in self.outcomes if o.check.severity == CRITICAL)
+
+    @property
+    def warnings(self) -> list[str]:
+        """Names of the warning checks that failed, in suite order."""
+        return [o.check.name for o in self.outcomes if o.check.severity == WARNING and not o.success]
+
+    @property
+    def errors(self) -> dict[str, str]:
+        """Check name -> error message for checks that could not run (e.g. a missing column)."""
+        return {o.check.name: o.error for o in self.outcomes if o.error}
+
+    def rows(self) -> list[dict[str, Any]]:
+        """One ``dq_results`` row per check and table."""
+        return [
+            {
+                "run_id": self.run_id,
+                "table_name": o.table,
+                "check_name": o.check.name,
+                "expectation_type": o.expectation_type,
+                "severity": o.check.severity,
+                "success": o.success,
+                "unexpected_count": o.unexpected_count,
+                "element_count": o.element_count,
+                "unexpected_sample": json.dumps(o.sample(SUITES[o.table].key_columns), ensure_ascii=False, default=str),
+                "validated_at": self.validated_at,
+            }
+            for o in self.outcomes
+        ]
+
+
+def docs_index_path(data_dir: Path) -> Path:
+    """Where the Data Docs site's index.html lives under ``data_dir``."""
+    return Path(data_dir) / "gx" / "uncommitted" / "data_docs" / DOCS_SITE_NAME / "index.html"
+
+
+def validate_tables(frames: dict[str, pd.DataFrame], data_dir: Path, run_id: str) -> ValidationReport:
+    """Validate each frame whose table has a suite, update Data Docs, and report.
+
+    Tables without a suite are skipped. Every frame must have its suite's key columns
+    (a ``ValueError`` otherwise); a missing checked column makes that check fail with
+    an error instead.
+    """
+    from great_expectations.core.run_identifier import RunIdentifier
+
+    validated_at = datetime.now(timezone.utc)
+    to_validate = {table: frame for table, frame in frames.items() if table in SUITES}
+    for table, frame in to_validate.items():
+        _require_key_columns(SUITES[table], frame)
+
+    context = _open_context(Path(data_dir))
+    gx_run_id = RunIdentifier(run_name=run_id, run_time=validated_at)
+    report = ValidationReport(run_id=run_id, validated_at=validated_at, docs_index=docs_index_path(data_dir))
+    result_ids = []
+    for table, frame in to_validate.items():
+        suite = SUITES[table]
+        result, result_id = _run_suite(context, suite, frame, gx_run_id)
+        result_ids.append(result_id)
+        outcomes = [_outcome(suite, r, len(frame)) for r in result.results]
+        outcomes.sort(key=lambda o: suite.checks.index(o.check))
+        report.outcomes.extend(outcomes)
+        report.failures[table] = _critical_failures(outcomes)
+    _update_data_docs(context, data_dir, result_ids)
+    return report
+
+
+def _require_key_columns(suite: TableSuite, frame: pd.DataFrame) -> None:
+    """Raise when ``frame`` lacks a key column: failing rows could not be named."""
+    missing = [c for c in suite.key_columns if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{suite.table}: frame lacks key columns {missing}")
+
+
+def _open_context(data_dir: Path) -> Any:
+    """The file data context under ``data_dir``, configured by :func:`_configure`."""
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    import great_expectations as gx
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    context = gx.get_context(mode="file", project_root_dir=str(data_dir))
+    _configure(context.variables)
+    return context
+
+
+def _configure(variables: Any) -> None:
+    """No progress bars, no analytics, a bounded Data Docs index; saved only on change."""
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    changed = False
+    bars = variables.progress_bars
+    if bars is None or bars.get("globally", True) or bars.get("metric_calculations", True):
+        variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
+        changed = True
+    if variables.analytics_enabled is not False:
+        variables.analytics_enabled = False
+        changed = True
+    site = variables.data_docs_sites[DOCS_SITE_NAME]
+    index_builder = site.setdefault("site_index_builder", {"class_name": "DefaultSiteIndexBuilder"})
+    if index_builder.get("validation_results_limit") != DOCS_RESULTS_LIMIT or site.get("show_how_to_buttons"):
+        # the index reads every listed result, so an unbounded index slows down every run
+        index_builder["validation_results_limit"] = DOCS_RESULTS_LIMIT
+        site["show_how_to_buttons"] = False
+        variables.data_docs_sites = variables.data_docs_sites
+        changed = True
+    if changed:
+        variables.save()
+
+
+def _run_suite(context: Any, suite: TableSuite, frame: pd.DataFrame, gx_run_id: Any) -> tuple[Any, Any]:
+    """Register ``suite`` (idempotently) and validate ``frame``; return result and its store key."""
+    import great_expectations as gx
+    from great_expectations.data_context.types.resource_identifiers import (
+        ExpectationSuiteIdentifier,
+        ValidationResultIdentifier,
+    )
+
+    # expectations go in the constructor: add_expectation() on a stored suite saves it each time
+    expectations = [check.expectation() for check in suite.checks]
+    expectation_suite = context.suites.add_or_update(gx.ExpectationSuite(name=suite.suite_name, expectations=expectations))
+    definition = context.validation_definitions.add_or_update(
+        gx.ValidationDefinition(data=_batch_definition(context, suite.table), suite=expectation_suite, name=suite.suite_name)
+    )
+    result = definition.run(
+        batch_parameters={"dataframe": frame},
+        result_format={"result_format": "COMPLETE", "unexpected_index_column_names": list(suite.key_columns)},
+        run_id=gx_run_id,
+    )
+    result_id = ValidationResultIdentifier(
+        expectation_suite_identifier=ExpectationSuiteIdentifier(name=suite.suite_name),
+        run_id=gx_run_id,
+        batch_identifier=result.batch_id,
+    )
+    return result, result_id
+
+
+def _batch_definition(context: Any, table: str) -> Any:
+    """The whole-dataframe batch definition of ``table``'s asset, created on first use."""
+    try:
+        datasource = context.data_sources.get(DATASOURCE_NAME)
+    except KeyError:
+        datasource = context.data_sources.add_pandas(DATASOURCE_NAME)
+    if table in datasource.get_asset_names():
+        asset = datasource.get_asset(table)
+    else:
+        asset = datasource.add_dataframe_asset(table)
+    if BATCH_DEFINITION_NAME in {bd.name for bd in asset.batch_definitions}:
+        return asset.get_batch_definition(BATCH_DEFINITION_NAME)
+    return asset.add_batch_definition_whole_dataframe(BATCH_DEFINITION_NAME)
+
+
+def _outcome(suite: TableSuite, result: Any, n_rows: int) -> CheckOutcome:
+    """Turn one GX expectation result into a :class:`CheckOutcome`."""
+    config = result.expectation_config
+    details = result.result or {}
+    index_list = details.get("unexpected_index_list") or []
+    keys = list(dict.fromkeys(tuple(_plain(row.get(c)) for c in suite.key_columns) for row in index_list))
+    return CheckOutcome(
+        table=suite.table,
+        check=suite.check(config.meta["check_name"]),
+        expectation_type=config.type,
+        success=bool(result.success),
+        element_count=int(details.get("element_count", n_rows)),
+        unexpected_count=details.get("unexpected_count"),
+        failing_keys=keys,
+        observed_value=_plain(details.get("observed_value")),
+        error=_error_message(result.exception_info),
+    )
+
+
+def _error_message(exception_info: Any) -> str | None:
+    """The exception message GX recorded for an expectation, if it raised."""
+    if not exception_info:
+        return None
+    infos = [exception_info] if "raised_exception" in exception_info else list(exception_info.values())
+    for info in infos:
+        if isinstance(info, dict) and info.get("raised_exception"):
+            return str(info.get("exception_message") or "expectation raised an exception")
+    return None
+
+
+def _critical_failures(outcomes: list[CheckOutcome]) -> dict[RowKey, list[str]]:
+    """Row key -> names of the critical checks that row failed."""
+    failures: dict[RowKey, list[str]] = {}
+    for outcome in outcomes:
+        if outcome.check.severity != CRITICAL:
+            continue
+        for key in outcome.failing_keys:
+            failures.setdefault(key, []).append(outcome.check.name)
+    return failures
+
+
+def _plain(value: Any) -> Any:
+    """A JSON- and DuckDB-friendly Python value: numpy scalars unwrapped, NaN/NA to None."""
+    if value is None:
+        return None
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        try:
+            value = value.item()
+        except (TypeError, ValueError):
+            pass
+    try:
+        import pandas as pd
+
+        if value is pd.NA or value is pd.NaT:
+            return None
+    except ImportError:  # pragma: no cover - pandas is a dependency
+        pass
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def _update_data_docs(context: Any, data_dir: Path, result_ids: list[Any]) -> None:
+    """Render this call's results and suites and rebuild the index (all of it if missing)."""
+    from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier
+
+    if not docs_index_path(data_dir).exists():
+        context.build_data_docs()
+        return
+    suite_ids = [ExpectationSuiteIdentifier(name=rid.expectation_suite_identifier.name) for rid in result_ids]
+    context.build_data_docs(resource_identifiers=[*result_ids, *suite_ids])

@@ -1,0 +1,108 @@
+"""Opening the warehouse: one DuckDB file, idempotent DDL, the offline full-text-search extension.
+
+DuckDB lets one process write a file, or several read it. newsetl keeps write transactions short
+(the ingest flow opens the writer only while it loads or publishes) and both sides retry a locked
+file for a while before giving up with :class:`WarehouseBusy`.
+"""
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Iterator
+
+import duckdb
+
+LOCK_RETRY_SECONDS = 15.0
+_LOCK_MARKERS = ("Could not set lock", "Conflicting lock", "lock on file")
+
+
+class WarehouseError(Exception):
+    """A warehouse problem to show the user as one line."""
+
+
+class WarehouseBusy(WarehouseError):
+    """Another process holds the warehouse's write lock."""
+
+
+def sql_files() -> list[str]:
+    """Names of the DDL/view files under ``warehouse/sql``, in the order they apply."""
+    folder = resources.files("newsetl.warehouse") / "sql"
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".sql"))
+
+
+def read_sql(name: str) -> str:
+    """The text of one packaged SQL file."""
+    return (resources.files("newsetl.warehouse") / "sql" / name).read_text(encoding="utf-8")
+
+
+def fts_extension_path() -> str:
+    """Path of the FTS extension shipped by the ``duckdb-extension-fts`` package."""
+    root = resources.files("duckdb_extension_fts") / "extensions" / f"v{duckdb.__version__}"
+    path = Path(str(root)) / "fts.duckdb_extension"
+    if not path.exists():
+        raise WarehouseError(f"full-text search extension not found at {path}; reinstall newsetl")
+    return str(path)
+
+
+def load_fts(con: duckdb.DuckDBPyConnection) -> None:
+    """Load the full-text-search extension from the package file (never from the network)."""
+    con.execute(f"LOAD '{fts_extension_path()}'")
+
+
+def _is_lock_error(exc: Exception) -> bool:
+    return any(marker in str(exc) for marker in _LOCK_MARKERS)
+
+
+def _open(path: Path, read_only: bool, retry_seconds: float) -> duckdb.DuckDBPyConnection:
+    """Open the file, retrying while another process holds a conflicting lock."""
+    deadline = time.monotonic() + retry_seconds
+    delay = 0.05
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only, config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
+        except duckdb.IOException as exc:
+            if not _is_lock_error(exc):
+                raise WarehouseError(f"cannot open warehouse {path}: {str(exc).splitlines()[0]}") from None
+            if time.monotonic() >= deadline:
+                raise WarehouseBusy(
+                    f"warehouse {path} is busy (an ingest is writing to it); retry in a few seconds"
+                ) from None
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Apply every DDL and view file; each is idempotent."""
+    for name in sql_files():
+        con.execute(read_sql(name))
+
+
+@contextmanager
+def writer(path: Path, retry_seconds: float = LOCK_RETRY_SECONDS) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A short-lived read-write connection with the schema in place."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WarehouseError(f"cannot create the warehouse folder {path.parent}: {exc.strerror}") from None
+    con = _open(path, read_only=False, retry_seconds=retry_seconds)
+    try:
+        load_fts(con)
+        ensure_schema(con)
+        yield con
+    finally:
+        con.close()
+
+
+@contextmanager
+def reader(path: Path, retry_seconds: float = LOCK_RETRY_SECONDS) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection; fails with a one-line error if there is no warehouse yet."""
+    if not path.exists():
+        raise WarehouseError(f"no warehouse at {path}; run `newsetl ingest <paths>` first")
+    con = _open(path, read_only=True, retry_seconds=retry_seconds)
+    try:
+        load_fts(con)
+        yield con
+    finally:
+        con.close()

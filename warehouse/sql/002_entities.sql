@@ -1,0 +1,60 @@
+-- Entities: mentions in documents, the entities they resolve to, acronym definitions.
+
+CREATE TABLE IF NOT EXISTS mentions (
+    doc_id             VARCHAR NOT NULL,
+    char_start         INTEGER NOT NULL,
+    char_end           INTEGER NOT NULL,
+    type               VARCHAR NOT NULL,
+    surface            VARCHAR NOT NULL,
+    normal             VARCHAR NOT NULL,
+    sentence_no        INTEGER NOT NULL,
+    key                VARCHAR NOT NULL,      -- resolution key before corpus-level aliasing
+    entity_id          VARCHAR NOT NULL,
+    extractor_version  VARCHAR NOT NULL,
+    PRIMARY KEY (doc_id, char_start, char_end, type)
+);
+
+CREATE TABLE IF NOT EXISTS acronyms (
+    doc_id             VARCHAR NOT NULL,
+    short_form         VARCHAR NOT NULL,
+    long_form          VARCHAR NOT NULL,
+    long_normal        VARCHAR NOT NULL,
+    key                VARCHAR NOT NULL,      -- resolution key of the long form
+    entity_id          VARCHAR NOT NULL,
+    short_start        INTEGER NOT NULL,
+    short_end          INTEGER NOT NULL,
+    long_start         INTEGER NOT NULL,
+    long_end           INTEGER NOT NULL,
+    extractor_version  VARCHAR NOT NULL,
+    PRIMARY KEY (doc_id, short_start)
+);
+
+-- Corpus-level resolution: an alias key (acronym, initials, bare surname) -> canonical key.
+CREATE TABLE IF NOT EXISTS entity_aliases (
+    alias_key      VARCHAR PRIMARY KEY,
+    canonical_key  VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS entities (
+    entity_id        VARCHAR PRIMARY KEY,
+    type             VARCHAR NOT NULL,
+    canonical_key    VARCHAR NOT NULL,
+    canonical_name   VARCHAR NOT NULL,
+    aliases          VARCHAR[] NOT NULL,
+    n_docs           INTEGER NOT NULL,
+    n_mentions       INTEGER NOT NULL,
+    first_seen_date  TIMESTAMP,
+    last_seen_date   TIMESTAMP
+);
+
+CREATE TABLE IF NOT EXISTS stg_mentions AS SELECT * FROM mentions WITH NO DATA;
+CREATE TABLE IF NOT EXISTS stg_acronyms AS SELECT * FROM acronyms WITH NO DATA;
+CREATE TABLE IF NOT EXISTS stg_entities AS SELECT * FROM entities WITH NO DATA;
+
+-- Resolution staged for the run: every live mention key -> its entity.
+CREATE TABLE IF NOT EXISTS stg_key_map (
+    key            VARCHAR PRIMARY KEY,
+    canonical_key  VARCHAR NOT NULL,
+    entity_id      VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS stg_entity_aliases AS SELECT * FROM entity_aliases WITH NO DATA;
