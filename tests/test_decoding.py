@@ -1,0 +1,89 @@
+"""decode_bytes: UTF-8 (± BOM), cp1251 and koi8-r Russian of every length, binary and empty input."""
+import pytest
+
+from newsetl.extractors.decoding import Decoded, DecodeError, decode_bytes, russian_score
+
+RUSSIAN_SENTENCES = [
+    "Привет, мир!",
+    "В Москве",
+    "Путин",
+    "ТАСС",
+    "Да",
+    "щи",
+    "ГЛАВА ГОСУДАРСТВА ПРИНЯЛ УЧАСТИЕ В САММИТЕ ОДКБ",
+    "съешь же ещё этих мягких французских булок, да выпей чаю",
+    "Генеральный секретарь ОДКБ Таалатбек Масадыков ответил на вопросы редакции.",
+    "Глава государства Казахстана Касым-Жомарт Токаев принял участие в расширенном заседании "
+    "Совета коллективной безопасности Организации Договора о коллективной безопасности (ОДКБ) "
+    "с участием официальных делегаций стран-участниц, сообщает Lada.kz со ссылкой на пресс-службу Акорды.",
+    'Цена: 500 руб. - "дёшево", 7 шт.\nВторая строка; третья\tчерез табуляцию.',
+]
+ENCODINGS = ["utf-8", "utf-8-sig", "cp1251", "koi8-r", "cp866"]
+
+
+@pytest.mark.parametrize("encoding", ENCODINGS)
+@pytest.mark.parametrize("sentence", RUSSIAN_SENTENCES, ids=lambda s: s[:20])
+def test_russian_text_is_decoded_with_its_encoding(sentence, encoding):
+    decoded = decode_bytes(sentence.encode(encoding))
+    assert decoded.text == sentence
+    assert decoded.encoding == encoding
+
+
+@pytest.mark.parametrize(
+    "raw, expected_text",
+    [
+        (b"plain ASCII news", "plain ASCII news"),
+        ("Привет".encode("utf-16"), "Привет"),
+    ],
+    ids=["ascii", "utf-16-bom"],
+)
+def test_other_unicode_inputs(raw, expected_text):
+    assert decode_bytes(raw).text == expected_text
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10",
+        b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj",
+        b"PK\x03\x04\x14\x00\x06\x00",
+        "Текст с NUL\x00 внутри".encode("utf-8"),
+        bytes(range(1, 32)) * 10 + "немного текста".encode("cp1251"),
+    ],
+    ids=["png", "pdf", "zip", "nul-byte", "control-bytes"],
+)
+def test_binary_input_is_refused(raw):
+    with pytest.raises(DecodeError) as error:
+        decode_bytes(raw)
+    assert error.value.reason_code == "binary"
+    assert "binary" in str(error.value)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [b"", b"   \n\t\r\n  ", b"\xef\xbb\xbf", "\ufeff \n".encode("utf-8")],
+    ids=["no-bytes", "whitespace", "bom-only", "bom-and-whitespace"],
+)
+def test_empty_input_is_refused(raw):
+    with pytest.raises(DecodeError) as error:
+        decode_bytes(raw)
+    assert error.value.reason_code == "empty"
+    assert "empty" in error.value.message or "whitespace" in error.value.message
+
+
+def test_cp1251_typography_is_read_as_cp1251():
+    sentence = "Цена — «дёшево», № 7… Ёлка за 5 €."
+    assert decode_bytes(sentence.encode("cp1251")) == Decoded(sentence, "cp1251")
+
+
+def test_text_with_a_few_control_characters_is_still_text():
+    raw = ("Заголовок\x07\n" + "Обычный текст новости. " * 20).encode("cp1251")
+    assert decode_bytes(raw).encoding == "cp1251"
+
+
+@pytest.mark.parametrize("sentence", RUSSIAN_SENTENCES[6:], ids=lambda s: s[:20])
+def test_right_codepage_scores_higher_than_the_wrong_one(sentence):
+    cp1251 = sentence.encode("cp1251")
+    assert russian_score(cp1251.decode("cp1251")) > russian_score(cp1251.decode("koi8-r"))
+    koi8 = sentence.encode("koi8-r")
+    assert russian_score(koi8.decode("koi8-r")) > russian_score(koi8.decode("cp1251"))

@@ -1,0 +1,158 @@
+"""The real ingest flow under ``prefect_test_harness`` on the bundled samples and bad inputs."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+from prefect.testing.utilities import prefect_test_harness
+
+from conftest import BAD_FIXTURES, SAMPLES
+from newsetl.flows.ingest import ingest
+
+SEED_INTERVIEW = "seeds/000_2c1546299e15fb88.txt"
+SEED_NEWS = "seeds/004_84ecff8064585085.txt"
+
+
+@pytest.fixture(scope="module")
+def harness():
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+@pytest.fixture(scope="module")
+def runs(harness, tmp_path_factory):
+    """Two runs over samples + bad fixtures, then a third after one file changed."""
+    root = tmp_path_factory.mktemp("ingest")
+    inbox = root / "inbox"
+    shutil.copytree(SAMPLES, inbox / "samples")
+    shutil.copytree(BAD_FIXTURES, inbox / "bad")
+    data_dir = root / "data"
+    kwargs = dict(paths=[str(inbox)], data_dir=str(data_dir), batch_size=4, workers=2)
+    first = ingest(**kwargs)
+    second = ingest(**kwargs)
+    news = inbox / "samples" / SEED_NEWS
+    news.write_text(news.read_text(encoding="utf-8") + "\n\nДополнение редакции: текст обновлён.\n", encoding="utf-8")
+    third = ingest(**kwargs)
+    con = duckdb.connect(str(data_dir / "newsetl.duckdb"), read_only=True)
+    yield {"first": first, "second": second, "third": third, "con": con, "data_dir": data_dir}
+    con.close()
+
+
+def document(con, source_id: str) -> dict:
+    cursor = con.execute("SELECT * FROM documents WHERE source_id = ?", ["samples/" + source_id])
+    names = [d[0] for d in cursor.description]
+    row = cursor.fetchone()
+    assert row is not None, f"{source_id} was not loaded"
+    return dict(zip(names, row))
+
+
+def test_seed_interview_fields(runs):
+    doc = document(runs["con"], SEED_INTERVIEW)
+    assert doc["title"] == "У нашей Организации хороший послужной список. Интервью Генсека ОДКБ Таалатбека Масадыкова"
+    assert doc["url"] == "https://centrasia.org/newsA.php?st=1769800020"
+    assert doc["source_domain"] == "centrasia.org"
+    assert doc["published_at"].isoformat() == "2026-01-29T00:00:00"
+    assert doc["published_at_evidence"] == "header"
+    assert doc["language"] == "ru"
+    assert doc["encoding"] == "utf-8"
+
+
+def test_seed_interview_text_loses_header_and_footer(runs):
+    text = document(runs["con"], SEED_INTERVIEW)["text"]
+    assert "Постоянный адрес статьи" not in text
+    assert "centrasia.org" not in text
+    assert not text.startswith("date ")
+    assert "22:07 30.01.2026" not in text
+    assert text.rstrip().endswith("Благодарю за внимание.")
+    assert "\n\n\n" not in text
+
+
+def test_seed_news_has_source_but_no_guessed_fields(runs):
+    doc = document(runs["con"], SEED_NEWS)
+    assert doc["source_name"] == "Lada.kz"
+    assert doc["title"] is None and doc["url"] is None and doc["source_domain"] is None
+    assert doc["published_at"] is None
+    assert doc["published_at_evidence"] == "none"
+
+
+def test_counts_balance_and_first_run_loads_everything_good(runs):
+    counts = runs["first"]["counts"]
+    assert counts["seen"] == sum(counts[k] for k in ("new", "unchanged", "updated", "duplicate", "quarantined"))
+    # 2 seeds + 4 html pages + 2 good JSONL records
+    assert counts["new"] == 8
+    assert counts["quarantined"] == 6
+    assert runs["first"]["validation_success"] is True
+
+
+def test_second_run_adds_nothing(runs):
+    counts = runs["second"]["counts"]
+    assert counts["new"] == 0 and counts["updated"] == 0
+    assert counts["unchanged"] == runs["first"]["counts"]["new"]
+    con = runs["con"]
+    assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == 8
+    n_quarantine = con.execute("SELECT count(*) FROM quarantine WHERE record_table = 'input'").fetchone()[0]
+    assert n_quarantine == 6  # the same bad inputs are not quarantined twice
+
+
+def test_changed_file_is_an_update_and_keeps_the_earlier_version(runs):
+    counts = runs["third"]["counts"]
+    assert counts["updated"] == 1 and counts["new"] == 0
+    con = runs["con"]
+    doc = document(con, SEED_NEWS)
+    assert doc["version"] == 2 and doc["text"].endswith("текст обновлён.")
+    old = con.execute("SELECT version, text FROM document_versions WHERE doc_id = ?", [doc["doc_id"]]).fetchall()
+    assert len(old) == 1 and old[0][0] == 1 and "текст обновлён" not in old[0][1]
+
+
+def test_bad_inputs_end_in_quarantine_with_reasons(runs):
+    rows = runs["con"].execute(
+        "SELECT regexp_extract(source_uri, '[^/]+$'), reason_code FROM quarantine WHERE record_table = 'input'"
+    ).fetchall()
+    reasons = {name: code for name, code in rows}
+    assert reasons["empty.txt"] == "empty"
+    assert reasons["binary.txt"] == "binary"
+    assert reasons["truncated.txt.gz"] == "truncated_gzip"
+    assert reasons["no_main_text.html"] == "no_main_text"
+    jsonl = {code for name, code in rows if name.startswith("mixed.jsonl")}
+    assert {"malformed_jsonl", "missing_text"} <= jsonl
+    raw = runs["con"].execute("SELECT raw FROM quarantine WHERE reason_code = 'binary'").fetchone()[0]
+    assert raw == (BAD_FIXTURES / "binary.txt").read_bytes()
+
+
+def test_every_input_unit_ends_in_exactly_one_place(runs):
+    con = runs["con"]
+    run_id = runs["first"]["run_id"]
+    outcomes = con.execute(
+        "SELECT source_uri, count(*) FROM run_inputs WHERE run_id = ? GROUP BY 1 HAVING count(*) > 1", [run_id]
+    ).fetchall()
+    assert outcomes == []
+    stored = con.execute(
+        "SELECT count(*) FROM run_inputs i LEFT JOIN raw_inputs r USING (raw_hash) WHERE i.run_id = ? AND r.raw IS NULL",
+        [run_id],
+    ).fetchone()[0]
+    assert stored == 0, "every input's raw bytes are kept"
+
+
+def test_data_docs_and_dq_results(runs):
+    index = Path(runs["first"]["docs_index"])
+    assert index.name == "index.html" and index.exists()
+    assert str(index).startswith(str(runs["data_dir"]))
+    con = runs["con"]
+    checks = con.execute(
+        "SELECT DISTINCT check_name FROM dq_results WHERE run_id = ? AND table_name = 'documents'",
+        [runs["first"]["run_id"]],
+    ).fetchall()
+    names = {name for (name,) in checks}
+    assert {"documents.doc_id_unique", "documents.text_not_empty", "documents.published_at_not_in_future"} <= names
+
+
+def test_runs_table_records_counts_and_validation(runs):
+    rows = runs["con"].execute(
+        "SELECT run_id, status, n_seen, n_new, n_unchanged, n_quarantined, validation_success FROM ingest_runs ORDER BY started_at"
+    ).fetchall()
+    assert [r[1] for r in rows] == ["completed"] * 3
+    first = rows[0]
+    assert first[0] == runs["first"]["run_id"]
+    assert first[2] == runs["first"]["counts"]["seen"] and first[3] == 8 and first[6] is True
