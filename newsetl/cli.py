@@ -14,8 +14,9 @@ from newsetl.config import configure_prefect, resolve_settings
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Raw Russian-language news in, a validated DuckDB warehouse out.")
-out = Console()
-err = Console(stderr=True)
+EXIT_BUSY = 3  # the warehouse is locked by a writer: retry later
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 
 WarehouseOpt = typer.Option(None, "--warehouse", "-w", help="DuckDB file [env NEWSETL_WAREHOUSE; default <data dir>/newsetl.duckdb]")
 DataDirOpt = typer.Option(None, "--data-dir", help="Data folder [env NEWSETL_DATA_DIR; default ./data]")
@@ -183,12 +184,14 @@ def export(
 
 def _query(fn, data_dir, warehouse, *args):
     """Run a read-only query function, turning warehouse problems into one-line errors."""
-    from newsetl.warehouse.db import WarehouseError, reader
+    from newsetl.warehouse.db import WarehouseBusy, WarehouseError, reader
 
     settings = resolve_settings(data_dir, warehouse)
     try:
         with reader(settings.warehouse) as con:
             return fn(con, *args)
+    except WarehouseBusy as exc:
+        fail(str(exc), code=EXIT_BUSY)
     except WarehouseError as exc:
         fail(str(exc))
 

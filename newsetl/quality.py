@@ -13,7 +13,6 @@ the CLI must start fast.
 from __future__ import annotations
 
 import json
-import math
 import os
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -40,6 +39,7 @@ class CheckOutcome:
     """The result of one check on one table in one run."""
 
     table: str
+    key_columns: tuple[str, ...]
     check: Check
     expectation_type: str
     success: bool
@@ -50,12 +50,12 @@ class CheckOutcome:
     observed_value: Any = None
     error: str | None = None
 
-    def sample(self, key_columns: list[str]) -> list[dict[str, Any]]:
+    def sample(self) -> list[dict[str, Any]]:
         """Up to SAMPLE_SIZE failing row keys, or what was observed when no rows are named."""
         if self.error:
             return [{"error": self.error}]
         if self.failing_keys:
-            return [dict(zip(key_columns, key)) for key in self.failing_keys[:SAMPLE_SIZE]]
+            return [dict(zip(self.key_columns, key)) for key in self.failing_keys[:SAMPLE_SIZE]]
         if not self.success and self.observed_value is not None:
             return [{"observed_value": self.observed_value}]
         return []
@@ -63,7 +63,12 @@ class CheckOutcome:
 
 @dataclass
 class ValidationReport:
-    """What one :func:`validate_tables` call found."""
+    """What one :func:`validate_tables` call found.
+
+    ``failures`` names the rows to quarantine. ``success`` can be False with no row
+    named when a critical check could not run (see ``errors``) or is table-level:
+    then the whole batch must be held back.
+    """
 
     run_id: str
     validated_at: datetime
@@ -88,7 +93,8 @@ class ValidationReport:
         return {o.check.name: o.error for o in self.outcomes if o.error}
 
     def rows(self) -> list[dict[str, Any]]:
-        """One ``dq_results`` row per check and table."""
+        """One ``dq_results`` row per check and table; ``validated_at`` is naive UTC (a TIMESTAMP)."""
+        validated_at_utc = self.validated_at.astimezone(timezone.utc).replace(tzinfo=None)
         return [
             {
                 "run_id": self.run_id,
@@ -99,8 +105,8 @@ class ValidationReport:
                 "success": o.success,
                 "unexpected_count": o.unexpected_count,
                 "element_count": o.element_count,
-                "unexpected_sample": json.dumps(o.sample(SUITES[o.table].key_columns), ensure_ascii=False, default=str),
-                "validated_at": self.validated_at,
+                "unexpected_sample": json.dumps(o.sample(), ensure_ascii=False, default=str),
+                "validated_at": validated_at_utc,
             }
             for o in self.outcomes
         ]
@@ -114,9 +120,10 @@ def docs_index_path(data_dir: Path) -> Path:
 def validate_tables(frames: dict[str, pd.DataFrame], data_dir: Path, run_id: str) -> ValidationReport:
     """Validate each frame whose table has a suite, update Data Docs, and report.
 
-    Tables without a suite are skipped. Every frame must have its suite's key columns
-    (a ``ValueError`` otherwise); a missing checked column makes that check fail with
-    an error instead.
+    Tables without a suite are skipped; empty frames are validated (and pass). Every
+    frame must have its suite's key columns (``ValueError`` otherwise); a missing
+    checked column makes that check fail with an error instead. ``run_id`` is the GX
+    run name, so Data Docs list results by pipeline run.
     """
     from great_expectations.core.run_identifier import RunIdentifier
 
@@ -171,13 +178,14 @@ def _configure(variables: Any) -> None:
     if variables.analytics_enabled is not False:
         variables.analytics_enabled = False
         changed = True
-    site = variables.data_docs_sites[DOCS_SITE_NAME]
+    sites = variables.data_docs_sites
+    site = sites[DOCS_SITE_NAME]
     index_builder = site.setdefault("site_index_builder", {"class_name": "DefaultSiteIndexBuilder"})
     if index_builder.get("validation_results_limit") != DOCS_RESULTS_LIMIT or site.get("show_how_to_buttons"):
         # the index reads every listed result, so an unbounded index slows down every run
         index_builder["validation_results_limit"] = DOCS_RESULTS_LIMIT
         site["show_how_to_buttons"] = False
-        variables.data_docs_sites = variables.data_docs_sites
+        variables.data_docs_sites = sites
         changed = True
     if changed:
         variables.save()
@@ -229,16 +237,17 @@ def _outcome(suite: TableSuite, result: Any, n_rows: int) -> CheckOutcome:
     """Turn one GX expectation result into a :class:`CheckOutcome`."""
     config = result.expectation_config
     details = result.result or {}
-    index_list = details.get("unexpected_index_list") or []
-    keys = list(dict.fromkeys(tuple(_plain(row.get(c)) for c in suite.key_columns) for row in index_list))
+    index_rows = details.get("unexpected_index_list") or []
+    keys = [tuple(_plain(row.get(column)) for column in suite.key_columns) for row in index_rows]
     return CheckOutcome(
         table=suite.table,
+        key_columns=tuple(suite.key_columns),
         check=suite.check(config.meta["check_name"]),
         expectation_type=config.type,
         success=bool(result.success),
         element_count=int(details.get("element_count", n_rows)),
         unexpected_count=details.get("unexpected_count"),
-        failing_keys=keys,
+        failing_keys=list(dict.fromkeys(keys)),  # duplicates of a key are one row key
         observed_value=_plain(details.get("observed_value")),
         error=_error_message(result.exception_info),
     )
@@ -267,24 +276,15 @@ def _critical_failures(outcomes: list[CheckOutcome]) -> dict[RowKey, list[str]]:
 
 
 def _plain(value: Any) -> Any:
-    """A JSON- and DuckDB-friendly Python value: numpy scalars unwrapped, NaN/NA to None."""
-    if value is None:
-        return None
-    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
-        try:
-            value = value.item()
-        except (TypeError, ValueError):
-            pass
-    try:
-        import pandas as pd
+    """A JSON- and DuckDB-friendly scalar: numpy scalars unwrapped, NaN/NA/NaT as None."""
+    import numpy as np
+    import pandas as pd
 
-        if value is pd.NA or value is pd.NaT:
-            return None
-    except ImportError:  # pragma: no cover - pandas is a dependency
-        pass
-    if isinstance(value, float) and math.isnan(value):
+    if not pd.api.types.is_scalar(value):
+        return value
+    if pd.isna(value):
         return None
-    return value
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def _update_data_docs(context: Any, data_dir: Path, result_ids: list[Any]) -> None:

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from prefect.testing.utilities import prefect_test_harness
 
 from conftest import BAD_FIXTURES, SAMPLES
 from newsetl.flows.ingest import ingest
@@ -16,13 +15,7 @@ SEED_NEWS = "seeds/004_84ecff8064585085.txt"
 
 
 @pytest.fixture(scope="module")
-def harness():
-    with prefect_test_harness(server_startup_timeout=120):
-        yield
-
-
-@pytest.fixture(scope="module")
-def runs(harness, tmp_path_factory):
+def runs(prefect_harness, tmp_path_factory):
     """Two runs over samples + bad fixtures, then a third after one file changed."""
     root = tmp_path_factory.mktemp("ingest")
     inbox = root / "inbox"

@@ -6,6 +6,7 @@ file for a while before giving up with :class:`WarehouseBusy`.
 """
 from __future__ import annotations
 
+import os
 import time
 from contextlib import contextmanager
 from importlib import resources
@@ -14,7 +15,7 @@ from typing import Iterator
 
 import duckdb
 
-LOCK_RETRY_SECONDS = 15.0
+LOCK_WAIT_ENV = "NEWSETL_LOCK_WAIT"
 _LOCK_MARKERS = ("Could not set lock", "Conflicting lock", "lock on file")
 
 
@@ -73,6 +74,11 @@ def _open(path: Path, read_only: bool, retry_seconds: float) -> duckdb.DuckDBPyC
             delay = min(delay * 2, 0.5)
 
 
+def _lock_wait(seconds: float | None) -> float:
+    """How long to wait for a locked warehouse: the argument, else ``NEWSETL_LOCK_WAIT``, else 15 s."""
+    return seconds if seconds is not None else float(os.environ.get(LOCK_WAIT_ENV, "15"))
+
+
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Apply every DDL and view file; each is idempotent."""
     for name in sql_files():
@@ -80,13 +86,13 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 
 @contextmanager
-def writer(path: Path, retry_seconds: float = LOCK_RETRY_SECONDS) -> Iterator[duckdb.DuckDBPyConnection]:
+def writer(path: Path, retry_seconds: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """A short-lived read-write connection with the schema in place."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise WarehouseError(f"cannot create the warehouse folder {path.parent}: {exc.strerror}") from None
-    con = _open(path, read_only=False, retry_seconds=retry_seconds)
+    con = _open(path, read_only=False, retry_seconds=_lock_wait(retry_seconds))
     try:
         load_fts(con)
         ensure_schema(con)
@@ -96,11 +102,11 @@ def writer(path: Path, retry_seconds: float = LOCK_RETRY_SECONDS) -> Iterator[du
 
 
 @contextmanager
-def reader(path: Path, retry_seconds: float = LOCK_RETRY_SECONDS) -> Iterator[duckdb.DuckDBPyConnection]:
+def reader(path: Path, retry_seconds: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only connection; fails with a one-line error if there is no warehouse yet."""
     if not path.exists():
         raise WarehouseError(f"no warehouse at {path}; run `newsetl ingest <paths>` first")
-    con = _open(path, read_only=True, retry_seconds=retry_seconds)
+    con = _open(path, read_only=True, retry_seconds=_lock_wait(retry_seconds))
     try:
         load_fts(con)
         yield con

@@ -1,0 +1,35 @@
+"""prefect.yaml declares a deployment whose entrypoint and parameters match the ingest flow."""
+from __future__ import annotations
+
+import inspect
+
+import yaml
+from prefect.flows import load_flow_from_entrypoint
+
+from conftest import ROOT
+
+
+def deployments() -> list[dict]:
+    config = yaml.safe_load((ROOT / "prefect.yaml").read_text(encoding="utf-8"))
+    return config["deployments"]
+
+
+def test_prefect_yaml_declares_a_scheduled_ingest_deployment():
+    (deployment,) = deployments()
+    assert deployment["entrypoint"] == "flows/ingest.py:ingest"
+    assert deployment["schedules"][0]["interval"] == 900
+    assert deployment["parameters"]["paths"] == ["inbox/"]
+
+
+def test_deployment_entrypoint_and_parameters_match_the_flow_signature(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    for deployment in deployments():
+        flow = load_flow_from_entrypoint(deployment["entrypoint"])
+        assert flow.name == "ingest"
+        signature = inspect.signature(flow.fn)
+        params = deployment["parameters"]
+        assert set(params) <= set(signature.parameters), "unknown parameters in prefect.yaml"
+        required = {n for n, p in signature.parameters.items() if p.default is inspect.Parameter.empty}
+        assert required <= set(params), "prefect.yaml misses a required parameter"
+        validated = flow.validate_parameters(params)
+        assert validated["paths"] == ["inbox/"] and validated["workers"] == 2
