@@ -227,6 +227,10 @@ def resolve_entities(warehouse: Path) -> int:
         return len(key_map)
 
 
+class ValidationBlocked(RuntimeError):
+    """The audit could not decide which rows are valid, so nothing is published."""
+
+
 @dataclass
 class AuditResult:
     """The audit's verdict: validation outcome, quarantined record counts, Data Docs path."""
@@ -245,6 +249,11 @@ def audit(warehouse: Path, data_dir: Path, run_id: str) -> AuditResult:
     with writer(warehouse) as con:
         frames = wh.audit_frames(con)
     report = validate_tables(frames, data_dir, run_id)
+    if report.errors:
+        # A critical check that could not run names no rows: hold the whole run back.
+        with writer(warehouse) as con:
+            wh.store_dq_results(con, report.rows())
+        raise ValidationBlocked("validation could not run: " + "; ".join(f"{k}: {v}" for k, v in report.errors.items()))
     quarantined = {}
     with writer(warehouse) as con:
         wh.store_dq_results(con, report.rows())
