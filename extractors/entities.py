@@ -1,0 +1,195 @@
+"""People, organisations and places in Russian news text.
+
+Natasha (segment, tag_morph, tag_ner) finds the candidate spans; ``entities_spans``
+repairs them and adds organisations Natasha misses; ``entities_norm`` puts them in
+the nominative and builds resolution keys; ``entities_acronyms`` finds acronym
+definitions; ``entities_resolve`` merges keys across the corpus.
+
+Public API: :func:`extract_mentions`, :func:`extract_acronyms`, :func:`analyze`,
+:func:`analyze_batch`, and (re-exported) :func:`resolve_keys`, :func:`entity_id`,
+:func:`canonical_names`.
+"""
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from typing import Sequence
+
+from newsetl.extractors.entities_acronyms import find_definitions
+from newsetl.extractors.entities_norm import Normalizer, fold, person_key, phrase_key
+from newsetl.extractors.entities_resolve import canonical_names, entity_id, resolve_keys
+from newsetl.extractors.entities_spans import SUPRANATIONAL_ORGS, SpanFixer
+from newsetl.schemas.records import Acronym, Mention
+
+ENTITY_EXTRACTOR_VERSION = "entities/1"
+
+__all__ = [
+    "ENTITY_EXTRACTOR_VERSION", "extract_mentions", "extract_acronyms", "analyze", "analyze_batch",
+    "resolve_keys", "entity_id", "canonical_names", "load_models",
+]
+
+
+@dataclass(frozen=True)
+class Models:
+    """Natasha's segmenter, morph tagger and NER tagger, plus our normaliser over pymorphy2 (OpenCorpora tags)."""
+
+    segmenter: object
+    morph_tagger: object
+    ner_tagger: object
+    normalizer: Normalizer
+    lemma: object
+    is_first_name: object
+
+
+@cache
+def load_models() -> Models:
+    """Load the bundled Natasha models once per process."""
+    from natasha import NewsEmbedding, NewsMorphTagger, NewsNERTagger, Segmenter
+    from pymorphy2 import MorphAnalyzer
+
+    embedding = NewsEmbedding()
+    vocab = MorphAnalyzer()
+    normalizer = Normalizer(vocab)
+
+    @lru_cache(maxsize=100_000)
+    def lemma(word: str) -> str:
+        parses = vocab.parse(word.lower())
+        return parses[0].normal_form.replace("ё", "е") if parses else word.lower()
+
+    @lru_cache(maxsize=100_000)
+    def is_first_name(word: str) -> bool:
+        return any("Name" in p.tag and p.tag.case == "nomn" for p in vocab.parse(word))
+
+    return Models(Segmenter(), NewsMorphTagger(embedding), NewsNERTagger(embedding), normalizer, lemma, is_first_name)
+
+
+@dataclass(frozen=True)
+class ProcessedText:
+    """One text after Natasha and the span rules: tokens, sentence index per token, spans,
+    and the token ranges of quoted names."""
+
+    text: str
+    tokens: Sequence
+    sent_of: Sequence[int]
+    spans: Sequence[tuple[int, int, str]]
+    quoted: frozenset[tuple[int, int]]
+
+
+@lru_cache(maxsize=8)
+def process(text: str) -> ProcessedText:
+    """Run Natasha (segment, tag_ner, tag_morph where needed) and the span rules over ``text``.
+
+    Cached for the last few texts so that :func:`extract_acronyms` after
+    :func:`extract_mentions` on the same text does not run the models again.
+    """
+    from natasha import Doc
+
+    models = load_models()
+    doc = Doc(text)
+    doc.segment(models.segmenter)
+    doc.tag_ner(models.ner_tagger)
+    tokens = doc.tokens
+    sent_starts = [sent.start for sent in doc.sents]
+    sent_of = [bisect.bisect_right(sent_starts, token.start) - 1 for token in tokens]
+    token_starts = [token.start for token in tokens]
+    tag_morph_where_needed(doc, models.morph_tagger)
+    ner_spans = []
+    for span in doc.spans:
+        first = bisect.bisect_left(token_starts, span.start)
+        last = bisect.bisect_left(token_starts, span.stop)
+        if last > first:
+            ner_spans.append((first, last, span.type))
+    fixer = SpanFixer(text, tokens, sent_of, models.lemma)
+    spans = fixer.fix(ner_spans)
+    quoted = frozenset(region.inner() for region in fixer.quotes)
+    return ProcessedText(text, tokens, sent_of, spans, quoted)
+
+
+def tag_morph_where_needed(doc, morph_tagger) -> None:
+    """Morph-tag only the sentences that hold an entity span or a bracket (acronym definitions).
+
+    The morph tagger costs as much as the NER tagger; other sentences need no features.
+    """
+    for token in doc.tokens:
+        token.pos, token.feats = None, {}
+    needed = [sent for sent in doc.sents if sent.spans or any(t.text == "(" for t in sent.tokens)]
+    markups = morph_tagger.map([[token.text for token in sent.tokens] for sent in needed])
+    for sent, markup in zip(needed, markups):
+        for token, tagged in zip(sent.tokens, markup.tokens):
+            token.pos, token.feats = tagged.pos, tagged.feats
+
+
+def extract_mentions(text: str) -> list[Mention]:
+    """Typed PER/ORG/LOC mentions in ``text``, sorted by start, with normal forms and keys."""
+    processed = process(text)
+    models = load_models()
+    return [make_mention(processed, span, models) for span in processed.spans]
+
+
+def make_mention(processed: ProcessedText, span: tuple[int, int, str], models: Models) -> Mention:
+    """The Mention record for a token span."""
+    first, last, entity_type = span
+    tokens = processed.tokens[first:last]
+    start, stop = tokens[0].start, tokens[-1].stop
+    surface = processed.text[start:stop]
+    if entity_type == "PER":
+        normal = models.normalizer.person(tokens)
+        key = person_key(normal, models.is_first_name)
+    else:
+        if (first, last) in processed.quoted:  # a quoted name is kept as written
+            normal = " ".join(surface.split())
+        else:
+            normal = models.normalizer.phrase(tokens)
+        if entity_type == "LOC" and fold(normal) in SUPRANATIONAL_ORGS:
+            entity_type = "ORG"
+        key = phrase_key(entity_type, normal)
+    return Mention(start, stop, entity_type, surface, normal, processed.sent_of[first], key)
+
+
+def extract_acronyms(text: str, mentions: Sequence[Mention]) -> list[Acronym]:
+    """Acronyms defined in ``text`` as «long form (ACR)», long form normalised to the nominative.
+
+    When the letters do not spell out the words before the bracket, an organisation
+    mention ending right before the bracket and starting with the acronym's first
+    letter is taken as the long form.
+    """
+    processed = process(text)
+    tokens = processed.tokens
+    models = load_models()
+    ending_at = {m.stop: m for m in mentions if m.type == "ORG"}
+    acronyms = []
+    for index, match in find_definitions(text, tokens):
+        short = tokens[index]
+        if match is not None:
+            long_tokens = tokens[match.start:match.stop]
+        else:
+            mention = ending_at.get(tokens[index - 1].start) or ending_at.get(_stop_before(tokens, index - 1))
+            if mention is None or fold(mention.surface)[:1] != short.text[:1].lower():
+                continue
+            long_tokens = [t for t in tokens if mention.start <= t.start and t.stop <= mention.stop]
+        long_start, long_stop = long_tokens[0].start, long_tokens[-1].stop
+        acronyms.append(Acronym(
+            short_form=short.text,
+            long_form=text[long_start:long_stop],
+            long_normal=models.normalizer.phrase(long_tokens),
+            short_start=short.start, short_stop=short.stop,
+            long_start=long_start, long_stop=long_stop,
+        ))
+    return acronyms
+
+
+def _stop_before(tokens: Sequence, index: int) -> int:
+    return tokens[index - 1].stop if index > 0 else -1
+
+
+def analyze(text: str) -> tuple[list[Mention], list[Acronym]]:
+    """Mentions and acronym definitions of one text."""
+    mentions = extract_mentions(text)
+    return mentions, extract_acronyms(text, mentions)
+
+
+def analyze_batch(texts: list[str]) -> list[tuple[list[Mention], list[Acronym]]]:
+    """:func:`analyze` for each text, models loaded once."""
+    load_models()
+    return [analyze(text) for text in texts]

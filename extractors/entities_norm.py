@@ -1,0 +1,260 @@
+"""Normal forms and resolution keys for entity mentions.
+
+Works on Natasha ``DocToken`` objects (``text``, ``pos``, ``feats`` from the morph
+tagger) and a pymorphy2 analyser (Natasha's ``MorphVocab``).  Only the head noun
+phrase of an organisation or place is put in the nominative: genitive and
+prepositional dependents stay as written («Организации Договора о коллективной
+безопасности» → «Организация Договора о коллективной безопасности»).  Every word
+of a person's name is put in the nominative, in the person's gender.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Callable, Sequence
+
+UD_TO_OC_CASE = {"Nom": "nomn", "Gen": "gent", "Dat": "datv", "Acc": "accs", "Ins": "ablt", "Loc": "loct"}
+OC_CASE_ALIASES = {"gen1": "gent", "gen2": "gent", "loc2": "loct", "acc2": "accs", "voct": "nomn"}
+UD_TO_OC_GENDER = {"Masc": "masc", "Fem": "femn", "Neut": "neut"}
+QUOTE_CHARS = "«»„“”\"'‘’`"
+_QUOTE_TABLE = str.maketrans("", "", QUOTE_CHARS)
+_WORD = re.compile(r"[А-Яа-яЁёA-Za-z]")
+INITIAL = re.compile(r"^[А-ЯЁA-Z]\.?$")
+PATRONYMIC_ENDINGS = ("вич", "вна", "чна", "ична", "инична", "оглы", "кызы")
+SURNAME_ENDINGS = (
+    "ов", "ев", "ёв", "ин", "ын", "ский", "цкий", "ской", "ова", "ева", "ина", "ына", "ская", "цкая",
+    "енко", "ук", "юк", "швили", "дзе", "ян", "янц", "уни", "их", "ых", "ич",
+)
+SURNAME_PARTICLES = {"бин", "ибн", "аль", "ал", "эль", "ван", "фон", "де", "да", "ди", "дер", "ле", "ла", "дель", "ду", "ос"}
+
+# Surname endings of oblique cases → nominative, per gender (used when pymorphy has no parse).
+MASC_SURNAME_SUFFIXES = (
+    ("ского", "ский"), ("скому", "ский"), ("ским", "ский"), ("ском", "ский"),
+    ("цкого", "цкий"), ("цкому", "цкий"), ("цким", "цкий"), ("цком", "цкий"),
+    ("овым", "ов"), ("евым", "ев"), ("иным", "ин"), ("ыным", "ын"),
+    ("ова", "ов"), ("ову", "ов"), ("ове", "ов"), ("ева", "ев"), ("еву", "ев"), ("еве", "ев"),
+    ("ина", "ин"), ("ину", "ин"), ("ине", "ин"), ("ына", "ын"), ("ыну", "ын"), ("ыне", "ын"),
+)
+FEMN_SURNAME_SUFFIXES = (
+    ("ской", "ская"), ("скую", "ская"), ("цкой", "цкая"), ("цкую", "цкая"),
+    ("овой", "ова"), ("ову", "ова"), ("евой", "ева"), ("еву", "ева"), ("иной", "ина"), ("ину", "ина"),
+)
+
+
+def fold(text: str) -> str:
+    """Case-fold, ё→е, drop quotes and collapse whitespace: the comparable form of a name."""
+    text = text.translate(_QUOTE_TABLE).casefold().replace("ё", "е")
+    return " ".join(text.split())
+
+
+def recover_shape(word: str, reference: str) -> str:
+    """Give ``word`` the capitalisation of ``reference`` (lower, UPPER, Title or per-part)."""
+    if word.lower() == reference.lower():
+        return reference
+    if reference.isupper() and len(reference) > 1:
+        return word.upper()
+    if reference.islower():
+        return word.lower()
+    if "-" in word and "-" in reference and word.count("-") == reference.count("-"):
+        return "-".join(recover_shape(w, r) for w, r in zip(word.split("-"), reference.split("-")))
+    if reference[:1].isupper():
+        return word[:1].upper() + word[1:].lower()
+    return word
+
+
+def oc_case(parse) -> str | None:
+    """The pymorphy parse's case with gen2/loc2/voct folded into the main cases."""
+    case = parse.tag.case
+    return OC_CASE_ALIASES.get(case, case)
+
+
+class Normalizer:
+    """Puts entity spans in the nominative using the morph tagger's features and pymorphy."""
+
+    def __init__(self, morph) -> None:
+        self._parse: Callable = lru_cache(maxsize=200_000)(morph.parse)
+
+    # --- words ---------------------------------------------------------------
+    def inflect(self, word: str, pos_set: set[str], case: str | None, number: str | None,
+                gender: str | None, target: set[str], prefer: tuple[str, ...] = (),
+                singular_only: bool = False) -> str | None:
+        """Inflect ``word`` into ``target`` grammemes via its best parse matching the given features.
+
+        Returns None when no parse of the right part of speech matches the case (any case
+        when ``case`` is None); ``singular_only`` rules out plural parses altogether.
+        """
+        best, best_score = None, -1.0
+        for parse in self._parse(word.lower()):
+            tag = parse.tag
+            if tag.POS not in pos_set:
+                continue
+            score = parse.score
+            if case:
+                if oc_case(parse) != case:
+                    continue
+            if number and tag.number and tag.number != number:
+                if singular_only:
+                    continue
+                score -= 1.0
+            if gender and tag.gender and tag.gender != gender and "Ms-f" not in tag:
+                score -= 2.0
+            if any(g in tag for g in prefer):
+                score += 1.0
+            if score > best_score:
+                best, best_score = parse, score
+        if best is None:
+            return None
+        grammemes = set(target)
+        if best.tag.number == "plur" or number == "plur":
+            grammemes.discard("sing")
+        inflected = best.inflect(grammemes) or best.inflect({"nomn"})
+        return inflected.word if inflected else None
+
+    # --- organisations and places ------------------------------------------------
+    def phrase(self, tokens: Sequence) -> str:
+        """Nominative of an ORG/LOC phrase: inflect the leading adjectives and the head noun only."""
+        words = [t.text for t in tokens]
+        head = self._head_index(tokens)
+        if head is None:
+            return join_tokens(tokens, words)
+        head_tok = tokens[head]
+        case = UD_TO_OC_CASE.get(head_tok.feats.get("Case", ""))
+        if case is None or case == "nomn":
+            return join_tokens(tokens, words)
+        number = "plur" if head_tok.feats.get("Number") == "Plur" else "sing"
+        normal_head = self.inflect(head_tok.text, {"NOUN"}, case, number, None, {"nomn", number})
+        if normal_head is None:
+            return join_tokens(tokens, words)
+        words[head] = recover_shape(normal_head, head_tok.text)
+        head_gender = self._gender_of(normal_head)
+        for i in range(head):
+            target = {"nomn", number} | ({head_gender} if head_gender and number == "sing" else set())
+            adj = self.inflect(tokens[i].text, {"ADJF", "PRTF"}, case, number, None, target)
+            if adj:
+                words[i] = recover_shape(adj, tokens[i].text)
+        return join_tokens(tokens, words)
+
+    @staticmethod
+    def _head_index(tokens: Sequence) -> int | None:
+        """Index of the head noun: the first noun after leading adjectives, if the phrase starts so."""
+        for i, tok in enumerate(tokens):
+            if not _WORD.search(tok.text) or tok.text.isupper() and len(tok.text) > 1:
+                return None
+            if tok.pos in ("ADJ", "DET", "NUM") or tok.pos == "VERB" and tok.feats.get("VerbForm") == "Part":
+                continue
+            if tok.pos in ("NOUN", "PROPN"):
+                return i
+            return None
+        return None
+
+    def _gender_of(self, noun: str) -> str | None:
+        for parse in self._parse(noun.lower()):
+            if parse.tag.POS == "NOUN" and oc_case(parse) == "nomn":
+                return parse.tag.gender
+        return None
+
+    # --- persons ---------------------------------------------------------------------
+    def person(self, tokens: Sequence) -> str:
+        """Nominative of a person's name, every name word in the person's gender."""
+        gender = self._person_gender(tokens)
+        words = []
+        for tok in tokens:
+            words.append(self._person_word(tok, gender) if _WORD.search(tok.text) else tok.text)
+        return join_tokens(tokens, words)
+
+    def _person_gender(self, tokens: Sequence) -> str | None:
+        """The person's gender: from a known first name or patronymic, else the tagger's majority."""
+        for tok in tokens:
+            if len(tok.text) < 2:
+                continue
+            genders = {p.tag.gender for p in self._parse(tok.text.lower())
+                       if ("Name" in p.tag or "Patr" in p.tag) and p.tag.gender}
+            if len(genders) == 1:
+                return genders.pop()
+        votes = [UD_TO_OC_GENDER.get(t.feats.get("Gender", "")) for t in tokens]
+        votes = [v for v in votes if v]
+        return max(set(votes), key=votes.count) if votes else None
+
+    def _person_word(self, tok, gender: str | None) -> str:
+        word = tok.text
+        if INITIAL.match(word) or word.lower() in SURNAME_PARTICLES:
+            return word
+        case = UD_TO_OC_CASE.get(tok.feats.get("Case", ""))
+        if case == "nomn":
+            return word
+        target = {"nomn", "sing"} | ({gender} if gender else set())
+        prefer = ("Name", "Surn", "Patr")
+        normal = self.inflect(word, {"NOUN"}, case, "sing", gender, target, prefer, singular_only=True)
+        if normal is None:
+            normal = self.inflect(word, {"NOUN"}, None, "sing", gender, target, prefer, singular_only=True)
+        if normal is None and case:
+            normal = surname_by_suffix(word.lower(), gender)
+        if normal is None:
+            return word
+        return recover_shape(normal, word)
+
+
+def surname_by_suffix(word: str, gender: str | None) -> str | None:
+    """Nominative of an unknown surname from its oblique-case ending, or None."""
+    table = FEMN_SURNAME_SUFFIXES if gender == "femn" else MASC_SURNAME_SUFFIXES
+    for ending, nominative in table:
+        if word.endswith(ending) and len(word) > len(ending) + 1:
+            return word[: -len(ending)] + nominative
+    return None
+
+
+def join_tokens(tokens: Sequence, words: Sequence[str]) -> str:
+    """Join words with single spaces where their tokens were separated, glued where they touched."""
+    parts = []
+    for i, (tok, word) in enumerate(zip(tokens, words)):
+        if i and tok.start > tokens[i - 1].stop:
+            parts.append(" ")
+        parts.append(word)
+    return "".join(parts)
+
+
+# --- keys ----------------------------------------------------------------------------------
+
+def person_key(normal: str, is_name: Callable[[str], bool] | None = None) -> str:
+    """Resolution key of a person: surname first, then given names; initials kept as «в.в.».
+
+    The patronymic is left out so «Владимир Владимирович Путин» and «Владимир Путин» agree.
+    """
+    words = fold(normal.replace(".", ". ")).split()
+    initials = "".join(w for w in words if INITIAL.match(w.upper()) and w.endswith("."))
+    names = [w for w in words if not (INITIAL.match(w.upper()) and w.endswith("."))]
+    names = [w for w in names if not (len(names) > 2 and w.endswith(PATRONYMIC_ENDINGS))]
+    if not names:
+        return "PER:" + initials
+    surname_at = _surname_index(names, is_name)
+    surname = names[surname_at]
+    given = names[:surname_at] + names[surname_at + 1:]
+    # particles (бин, фон, ...) belong to the surname
+    while given and given[-1] in SURNAME_PARTICLES and surname_at == len(names) - 1:
+        surname = given.pop() + " " + surname
+    parts = [surname] + given + ([initials] if initials else [])
+    return "PER:" + " ".join(parts)
+
+
+def _surname_index(names: list[str], is_name: Callable[[str], bool] | None) -> int:
+    """Which word of a name is the surname: surname-like and not a known first name; else the last."""
+    if len(names) == 1:
+        return 0
+
+    def score(word: str) -> int:
+        value = 0
+        if word.endswith(SURNAME_ENDINGS):
+            value += 1
+        if is_name and is_name(word):
+            value -= 2
+        return value
+
+    scores = [score(w) for w in names]
+    best = max(scores)
+    candidates = [i for i, s in enumerate(scores) if s == best]
+    return candidates[-1]
+
+
+def phrase_key(entity_type: str, normal: str) -> str:
+    """Resolution key of an organisation or place: type plus the folded normal form."""
+    return f"{entity_type}:{fold(normal)}"
