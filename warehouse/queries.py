@@ -8,10 +8,10 @@ import pandas as pd
 def recent_runs(con: duckdb.DuckDBPyConnection, limit: int) -> pd.DataFrame:
     """The newest runs with their counts and validation outcome."""
     return con.execute(
-        """SELECT run_id, status, strftime(started_at, '%Y-%m-%d %H:%M:%S') AS started,
-                  round(epoch(finished_at - started_at), 1) AS seconds,
-                  n_seen AS seen, n_new AS new, n_unchanged AS unchanged, n_updated AS updated,
-                  n_duplicate AS duplicate, n_quarantined AS quarantined,
+        """SELECT run_id, status, strftime(started_at, '%Y-%m-%d %H:%M') AS started,
+                  round(epoch(finished_at - started_at), 1) AS secs,
+                  n_seen AS seen, n_new AS new, n_unchanged AS unch, n_updated AS upd,
+                  n_duplicate AS dup, n_quarantined AS quar,
                   CASE WHEN validation_success THEN 'passed' WHEN validation_success IS NULL THEN '-' ELSE 'failed' END AS validation,
                   array_to_string(validation_warnings, ', ') AS warnings
            FROM ingest_runs ORDER BY started_at DESC LIMIT ?""",
