@@ -54,9 +54,30 @@ def acronym_key(a: Acronym) -> str:
     return phrase_key("ORG", a.long_normal)
 
 
+# Fact table -> attribute of ``Facts`` holding its records.
+FACT_TABLES = {"leads": "lead", "genres": "genre", "sections": "sections", "interview_turns": "turns",
+               "named_events": "events", "dates": "dates", "occupations": "occupations",
+               "attributions": "attributions"}
+# Record fields renamed in the warehouse (``end`` is an SQL keyword).
+RENAMED_COLUMNS = {"start": "start_date", "end": "end_date"}
+
+
 def fact_rows(doc: Document, mentions: list[Mention]) -> dict[str, list[dict[str, Any]]]:
     """Rows of the fact tables (structure, turns, events, dates, occupations, attributions)."""
-    return {}
+    from newsetl.extractors.facts import FACTS_EXTRACTOR_VERSION, extract_facts
+
+    facts = extract_facts(doc.text, doc.published_at, mentions)
+    rows = {}
+    for table, attribute in FACT_TABLES.items():
+        value = getattr(facts, attribute)
+        records = value if isinstance(value, list) else [value] if value is not None else []
+        rows[table] = [
+            {"doc_id": doc.doc_id, "record_no": number,
+             **{RENAMED_COLUMNS.get(k, k): v for k, v in record.row().items()},
+             "extractor_version": FACTS_EXTRACTOR_VERSION}
+            for number, record in enumerate(records)
+        ]
+    return rows
 
 
 def resolve(keys: pd.DataFrame, acronyms: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

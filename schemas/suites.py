@@ -149,7 +149,8 @@ def at_least(name: str, column: str, minimum: float, severity: Severity = CRITIC
 
 def greater(name: str, column_a: str, column_b: str, or_equal: bool = False, severity: Severity = CRITICAL) -> Check:
     """``column_a`` > ``column_b`` (>= with ``or_equal``) on rows where both are present."""
-    kwargs = {"column_A": column_a, "column_B": column_b, "or_equal": or_equal}
+    kwargs = {"column_A": column_a, "column_B": column_b, "or_equal": or_equal,
+              "ignore_row_if": "either_value_is_missing"}
     return Check(name, severity, ("ExpectColumnPairValuesAToBeGreaterThanB", kwargs))
 
 
@@ -268,4 +269,79 @@ INGEST_RUNS = TableSuite(
     ],
 )
 
-SUITES: dict[str, TableSuite] = {suite.table: suite for suite in (DOCUMENTS, MENTIONS, ENTITIES, ACRONYMS, INGEST_RUNS)}
+
+
+# --- fact tables ------------------------------------------------------------------------
+
+GENRES_KNOWN = ("interview", "news", "article", "opinion", "press_release", "biography", "other")
+EVENT_KINDS = ("exercise", "operation", "forum", "programme", "summit", "conference", "session",
+               "competition", "festival", "campaign", "other")
+GRANULARITIES = ("day", "month", "year", "range", "duration")
+OCCUPATION_KINDS = ("appointed", "held", "left", "candidate")
+ATTRIBUTION_KINDS = ("outlet", "original_source", "quote")
+
+
+def fact_suite(table: str, *checks: Check) -> TableSuite:
+    """A fact table's suite: key and provenance checks shared by all, plus the table's own."""
+    return TableSuite(
+        table=table,
+        key_columns=["doc_id", "record_no"],
+        checks=[
+            not_null(f"{table}.doc_id_not_null", "doc_id"),
+            not_null(f"{table}.extractor_version_not_null", "extractor_version"),
+            at_least(f"{table}.char_start_non_negative", "char_start", 0),
+            not_null(f"{table}.offsets_in_text_not_null", "offsets_in_text"),
+            is_true(f"{table}.offsets_in_text", "offsets_in_text"),
+            is_true(f"{table}.surface_matches_text", "surface_matches_text"),
+            *checks,
+        ],
+    )
+
+
+LEADS = fact_suite("leads", not_empty("leads.text_not_empty", "text"))
+GENRES = fact_suite("genres", in_set("genres.kind_known", "kind", GENRES_KNOWN, WARNING),
+                    not_null("genres.kind_not_null", "kind"))
+SECTIONS = fact_suite(
+    "sections",
+    not_empty("sections.heading_not_empty", "heading"),
+    greater("sections.body_after_heading", "body_start", "char_end", or_equal=True),
+    greater("sections.body_not_reversed", "body_end", "body_start", or_equal=True),
+)
+INTERVIEW_TURNS = fact_suite(
+    "interview_turns",
+    not_empty("interview_turns.speaker_not_empty", "speaker"),
+    not_null("interview_turns.is_question_not_null", "is_question"),
+    at_least("interview_turns.turn_no_positive", "turn_no", 1),
+)
+NAMED_EVENTS = fact_suite(
+    "named_events",
+    not_empty("named_events.name_not_empty", "name"),
+    in_set("named_events.kind_known", "kind", EVENT_KINDS),
+    Check("named_events.year_plausible", WARNING,
+          ("ExpectColumnValuesToBeBetween", {"column": "year", "min_value": 1800, "max_value": 2200})),
+)
+DATES = fact_suite(
+    "dates",
+    in_set("dates.granularity_known", "granularity", GRANULARITIES),
+    greater("dates.end_not_before_start", "end_date", "start_date", or_equal=True),
+    Check("dates.duration_is_iso8601", CRITICAL,
+          ("ExpectColumnValuesToMatchRegex", {"column": "duration", "regex": r"^P(\d+[YMWD])+$"})),
+)
+OCCUPATIONS = fact_suite(
+    "occupations",
+    not_empty("occupations.person_key_not_empty", "person_key"),
+    not_empty("occupations.position_not_empty", "position"),
+    in_set("occupations.kind_known", "kind", OCCUPATION_KINDS),
+    greater("occupations.end_not_before_start", "end_date", "start_date", or_equal=True),
+)
+ATTRIBUTIONS = fact_suite(
+    "attributions",
+    in_set("attributions.kind_known", "kind", ATTRIBUTION_KINDS),
+    not_empty("attributions.source_not_empty", "source"),
+)
+
+SUITES: dict[str, TableSuite] = {
+    suite.table: suite
+    for suite in (DOCUMENTS, MENTIONS, ENTITIES, ACRONYMS, INGEST_RUNS, LEADS, GENRES, SECTIONS,
+                  INTERVIEW_TURNS, NAMED_EVENTS, DATES, OCCUPATIONS, ATTRIBUTIONS)
+}

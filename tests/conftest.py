@@ -1,7 +1,9 @@
 """Test session setup: Prefect and GX run offline with their homes in a temporary folder."""
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -16,6 +18,13 @@ os.environ.pop("NEWSETL_DATA_DIR", None)
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 BAD_FIXTURES = ROOT / "tests" / "fixtures" / "bad"
+SEED_INTERVIEW = "seeds/000_2c1546299e15fb88.txt"
+SEED_NEWS = "seeds/004_84ecff8064585085.txt"
+# A third story that names the person seed 000 only gives with initials («В.В.Путин»).
+EXTRA_JSONL = json.dumps({
+    "id": "extra-putin", "title": "Совещание в Кремле", "published_at": "2026-01-20T10:00:00",
+    "source": "Пример", "text": "Президент России Владимир Путин провёл совещание с членами правительства.",
+}, ensure_ascii=False) + "\n"
 
 import pytest
 
@@ -38,3 +47,27 @@ def sample_warehouse(prefect_harness, tmp_path_factory):
     summary = ingest(paths=[str(SAMPLES)], data_dir=str(data_dir), workers=1)
     assert summary["validation_success"], summary
     return data_dir, Path(summary["warehouse"])
+
+
+@pytest.fixture(scope="session")
+def flow_runs(prefect_harness, tmp_path_factory):
+    """Two runs over samples + bad fixtures, then a third after one file changed."""
+    root = tmp_path_factory.mktemp("ingest")
+    inbox = root / "inbox"
+    shutil.copytree(SAMPLES, inbox / "samples")
+    shutil.copytree(BAD_FIXTURES, inbox / "bad")
+    (inbox / "extra.jsonl").write_text(EXTRA_JSONL, encoding="utf-8")
+    data_dir = root / "data"
+    kwargs = dict(paths=[str(inbox)], data_dir=str(data_dir), batch_size=4, workers=2)
+    from newsetl.flows.ingest import ingest
+
+    first = ingest(**kwargs)
+    second = ingest(**kwargs)
+    news = inbox / "samples" / SEED_NEWS
+    news.write_text(news.read_text(encoding="utf-8") + "\n\nДополнение редакции: текст обновлён.\n", encoding="utf-8")
+    third = ingest(**kwargs)
+    import duckdb
+
+    con = duckdb.connect(str(data_dir / "newsetl.duckdb"), read_only=True)
+    yield {"first": first, "second": second, "third": third, "con": con, "data_dir": data_dir}
+    con.close()

@@ -1,36 +1,12 @@
 """The real ingest flow under ``prefect_test_harness`` on the bundled samples and bad inputs."""
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-import duckdb
 import pytest
 
-from conftest import BAD_FIXTURES, SAMPLES
-from newsetl.flows.ingest import ingest
+from conftest import BAD_FIXTURES, SEED_INTERVIEW, SEED_NEWS
 
-SEED_INTERVIEW = "seeds/000_2c1546299e15fb88.txt"
-SEED_NEWS = "seeds/004_84ecff8064585085.txt"
-
-
-@pytest.fixture(scope="module")
-def runs(prefect_harness, tmp_path_factory):
-    """Two runs over samples + bad fixtures, then a third after one file changed."""
-    root = tmp_path_factory.mktemp("ingest")
-    inbox = root / "inbox"
-    shutil.copytree(SAMPLES, inbox / "samples")
-    shutil.copytree(BAD_FIXTURES, inbox / "bad")
-    data_dir = root / "data"
-    kwargs = dict(paths=[str(inbox)], data_dir=str(data_dir), batch_size=4, workers=2)
-    first = ingest(**kwargs)
-    second = ingest(**kwargs)
-    news = inbox / "samples" / SEED_NEWS
-    news.write_text(news.read_text(encoding="utf-8") + "\n\nДополнение редакции: текст обновлён.\n", encoding="utf-8")
-    third = ingest(**kwargs)
-    con = duckdb.connect(str(data_dir / "newsetl.duckdb"), read_only=True)
-    yield {"first": first, "second": second, "third": third, "con": con, "data_dir": data_dir}
-    con.close()
 
 
 def document(con, source_id: str) -> dict:
@@ -41,8 +17,8 @@ def document(con, source_id: str) -> dict:
     return dict(zip(names, row))
 
 
-def test_seed_interview_fields(runs):
-    doc = document(runs["con"], SEED_INTERVIEW)
+def test_seed_interview_fields(flow_runs):
+    doc = document(flow_runs["con"], SEED_INTERVIEW)
     assert doc["title"] == "У нашей Организации хороший послужной список. Интервью Генсека ОДКБ Таалатбека Масадыкова"
     assert doc["url"] == "https://centrasia.org/newsA.php?st=1769800020"
     assert doc["source_domain"] == "centrasia.org"
@@ -52,8 +28,8 @@ def test_seed_interview_fields(runs):
     assert doc["encoding"] == "utf-8"
 
 
-def test_seed_interview_text_loses_header_and_footer(runs):
-    text = document(runs["con"], SEED_INTERVIEW)["text"]
+def test_seed_interview_text_loses_header_and_footer(flow_runs):
+    text = document(flow_runs["con"], SEED_INTERVIEW)["text"]
     assert "Постоянный адрес статьи" not in text
     assert "centrasia.org" not in text
     assert not text.startswith("date ")
@@ -62,45 +38,45 @@ def test_seed_interview_text_loses_header_and_footer(runs):
     assert "\n\n\n" not in text
 
 
-def test_seed_news_has_source_but_no_guessed_fields(runs):
-    doc = document(runs["con"], SEED_NEWS)
+def test_seed_news_has_source_but_no_guessed_fields(flow_runs):
+    doc = document(flow_runs["con"], SEED_NEWS)
     assert doc["source_name"] == "Lada.kz"
     assert doc["title"] is None and doc["url"] is None and doc["source_domain"] is None
     assert doc["published_at"] is None
     assert doc["published_at_evidence"] == "none"
 
 
-def test_counts_balance_and_first_run_loads_everything_good(runs):
-    counts = runs["first"]["counts"]
+def test_counts_balance_and_first_run_loads_everything_good(flow_runs):
+    counts = flow_runs["first"]["counts"]
     assert counts["seen"] == sum(counts[k] for k in ("new", "unchanged", "updated", "duplicate", "quarantined"))
-    # 2 seeds + 4 html pages + 2 good JSONL records
-    assert counts["new"] == 8
+    # 2 seeds + 4 html pages + 2 good JSONL records + the extra story
+    assert counts["new"] == 9
     assert counts["quarantined"] == 6
-    assert runs["first"]["validation_success"] is True
+    assert flow_runs["first"]["validation_success"] is True
 
 
-def test_second_run_adds_nothing(runs):
-    counts = runs["second"]["counts"]
+def test_second_run_adds_nothing(flow_runs):
+    counts = flow_runs["second"]["counts"]
     assert counts["new"] == 0 and counts["updated"] == 0
-    assert counts["unchanged"] == runs["first"]["counts"]["new"]
-    con = runs["con"]
-    assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == 8
+    assert counts["unchanged"] == flow_runs["first"]["counts"]["new"]
+    con = flow_runs["con"]
+    assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == 9
     n_quarantine = con.execute("SELECT count(*) FROM quarantine WHERE record_table = 'input'").fetchone()[0]
     assert n_quarantine == 6  # the same bad inputs are not quarantined twice
 
 
-def test_changed_file_is_an_update_and_keeps_the_earlier_version(runs):
-    counts = runs["third"]["counts"]
+def test_changed_file_is_an_update_and_keeps_the_earlier_version(flow_runs):
+    counts = flow_runs["third"]["counts"]
     assert counts["updated"] == 1 and counts["new"] == 0
-    con = runs["con"]
+    con = flow_runs["con"]
     doc = document(con, SEED_NEWS)
     assert doc["version"] == 2 and doc["text"].endswith("текст обновлён.")
     old = con.execute("SELECT version, text FROM document_versions WHERE doc_id = ?", [doc["doc_id"]]).fetchall()
     assert len(old) == 1 and old[0][0] == 1 and "текст обновлён" not in old[0][1]
 
 
-def test_bad_inputs_end_in_quarantine_with_reasons(runs):
-    rows = runs["con"].execute(
+def test_bad_inputs_end_in_quarantine_with_reasons(flow_runs):
+    rows = flow_runs["con"].execute(
         "SELECT regexp_extract(source_uri, '[^/]+$'), reason_code FROM quarantine WHERE record_table = 'input'"
     ).fetchall()
     reasons = {name: code for name, code in rows}
@@ -110,13 +86,13 @@ def test_bad_inputs_end_in_quarantine_with_reasons(runs):
     assert reasons["no_main_text.html"] == "no_main_text"
     jsonl = {code for name, code in rows if name.startswith("mixed.jsonl")}
     assert {"malformed_jsonl", "missing_text"} <= jsonl
-    raw = runs["con"].execute("SELECT raw FROM quarantine WHERE reason_code = 'binary'").fetchone()[0]
+    raw = flow_runs["con"].execute("SELECT raw FROM quarantine WHERE reason_code = 'binary'").fetchone()[0]
     assert raw == (BAD_FIXTURES / "binary.txt").read_bytes()
 
 
-def test_every_input_unit_ends_in_exactly_one_place(runs):
-    con = runs["con"]
-    run_id = runs["first"]["run_id"]
+def test_every_input_unit_ends_in_exactly_one_place(flow_runs):
+    con = flow_runs["con"]
+    run_id = flow_runs["first"]["run_id"]
     outcomes = con.execute(
         "SELECT source_uri, count(*) FROM run_inputs WHERE run_id = ? GROUP BY 1 HAVING count(*) > 1", [run_id]
     ).fetchall()
@@ -128,24 +104,24 @@ def test_every_input_unit_ends_in_exactly_one_place(runs):
     assert stored == 0, "every input's raw bytes are kept"
 
 
-def test_data_docs_and_dq_results(runs):
-    index = Path(runs["first"]["docs_index"])
+def test_data_docs_and_dq_results(flow_runs):
+    index = Path(flow_runs["first"]["docs_index"])
     assert index.name == "index.html" and index.exists()
-    assert str(index).startswith(str(runs["data_dir"]))
-    con = runs["con"]
+    assert str(index).startswith(str(flow_runs["data_dir"]))
+    con = flow_runs["con"]
     checks = con.execute(
         "SELECT DISTINCT check_name FROM dq_results WHERE run_id = ? AND table_name = 'documents'",
-        [runs["first"]["run_id"]],
+        [flow_runs["first"]["run_id"]],
     ).fetchall()
     names = {name for (name,) in checks}
     assert {"documents.doc_id_unique", "documents.text_not_empty", "documents.published_at_not_in_future"} <= names
 
 
-def test_runs_table_records_counts_and_validation(runs):
-    rows = runs["con"].execute(
+def test_runs_table_records_counts_and_validation(flow_runs):
+    rows = flow_runs["con"].execute(
         "SELECT run_id, status, n_seen, n_new, n_unchanged, n_quarantined, validation_success FROM ingest_runs ORDER BY started_at"
     ).fetchall()
     assert [r[1] for r in rows] == ["completed"] * 3
     first = rows[0]
-    assert first[0] == runs["first"]["run_id"]
-    assert first[2] == runs["first"]["counts"]["seen"] and first[3] == 8 and first[6] is True
+    assert first[0] == flow_runs["first"]["run_id"]
+    assert first[2] == flow_runs["first"]["counts"]["seen"] and first[3] == 9 and first[6] is True

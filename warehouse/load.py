@@ -21,7 +21,13 @@ from newsetl.warehouse.db import read_sql
 RECORD_TABLES: dict[str, list[str]] = {
     "mentions": ["doc_id", "char_start", "char_end", "type"],
     "acronyms": ["doc_id", "short_start"],
+    **{table: ["doc_id", "record_no"] for table in (
+        "leads", "genres", "sections", "interview_turns", "named_events", "dates", "occupations", "attributions")},
 }
+# Fact tables whose column must equal the text at [char_start, char_end).
+SURFACE_COLUMNS = {"leads": "text", "genres": "evidence", "sections": "heading", "named_events": "name",
+                   "dates": "surface", "occupations": "evidence", "attributions": "evidence",
+                   "interview_turns": "text"}
 STAGING_TABLES = ("stg_documents", "stg_document_runs", "stg_run_inputs", "stg_entities", "stg_key_map",
                   "stg_entity_aliases")
 OUTCOMES = ("new", "unchanged", "updated", "duplicate", "quarantined")
@@ -267,7 +273,9 @@ def audit_frames(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
     }
     for table in RECORD_TABLES:
         if table not in frames:
-            frames[table] = con.execute(read_sql_dml("audit_records").format(table=table)).df()
+            column = SURFACE_COLUMNS.get(table)
+            surface = f"substring(doc_text, char_start + 1, char_end - char_start) = {column}" if column else "true"
+            frames[table] = con.execute(read_sql_dml("audit_records").format(table=table, surface_check=surface)).df()
     return frames
 
 

@@ -14,3 +14,7 @@ INSERT INTO entities BY NAME SELECT * FROM stg_entities;
 DELETE FROM entity_aliases;
 
 INSERT INTO entity_aliases BY NAME SELECT * FROM stg_entity_aliases;
+
+DELETE FROM entity_keys;
+
+INSERT INTO entity_keys BY NAME SELECT * FROM stg_key_map;
