@@ -4,6 +4,7 @@ The flow only wires the stage functions of :mod:`newsetl.pipeline`; each task wo
 """
 from __future__ import annotations
 
+import time
 import uuid
 from concurrent.futures import Executor
 from pathlib import Path
@@ -17,10 +18,7 @@ from newsetl import pipeline
 from newsetl.config import resolve_settings
 from newsetl.schemas.records import RawUnit
 from newsetl.warehouse import load as wh
-from newsetl.warehouse.db import WarehouseBusy, writer
-
-# I/O tasks retry when another process holds the warehouse longer than the lock wait.
-DB_TASK = dict(retries=2, retry_delay_seconds=5, retry_condition_fn=None, cache_policy=NO_CACHE)
+from newsetl.warehouse.db import writer
 
 
 @task(name="start-run", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
@@ -106,11 +104,14 @@ def ingest(paths: list[str], warehouse: str | None = None, data_dir: str | None 
     try:
         found = discover(settings.warehouse, run_id, paths)
         state = pipeline.RunState()
+        started, done = time.monotonic(), 0
         with pipeline.make_executor(workers) as executor:
             for number, units in enumerate(pipeline.batched_units(found.files, batch_size), start=1):
                 counts = process_batch(settings.warehouse, run_id, state, executor, units, workers)
-                logger.info("batch %d: %d units (%s)", number, len(units),
-                            ", ".join(f"{k} {v}" for k, v in counts.items() if v))
+                done += len(units)
+                logger.info("batch %d: %d units (%s); %d units so far, %.1f units/s", number, len(units),
+                            ", ".join(f"{k} {v}" for k, v in counts.items() if v), done,
+                            done / max(time.monotonic() - started, 1e-6))
         resolve_entities(settings.warehouse)
         result = audit(settings.warehouse, settings.data_dir, run_id)
         publish(settings.warehouse, run_id)
