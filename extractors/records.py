@@ -12,6 +12,16 @@ import pandas as pd
 from newsetl.schemas.records import Acronym, Document, Mention
 
 
+def pipeline_version() -> str:
+    """The versions of every extractor a document's rows come from, e.g.
+    ``documents/1+entities/2+facts/1``; a change makes the next run reprocess the document."""
+    from newsetl.extractors.documents import EXTRACTOR_VERSION
+    from newsetl.extractors.entities import ENTITY_EXTRACTOR_VERSION
+    from newsetl.extractors.facts import FACTS_EXTRACTOR_VERSION
+
+    return "+".join((EXTRACTOR_VERSION, ENTITY_EXTRACTOR_VERSION, FACTS_EXTRACTOR_VERSION))
+
+
 def load_models() -> None:
     """Load every NLP model this process will need (once per process)."""
     from newsetl.extractors import entities

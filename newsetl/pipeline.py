@@ -59,6 +59,7 @@ def analyse_units(units: list[RawUnit]) -> list[UnitResult]:
             result.reject = built
         else:
             built.raw = b""  # the bytes travel once, in ``result.raw``
+            built.extractor_version = record_extractors.pipeline_version()
             result.document = built
             result.records = record_extractors.extract_records(built)
         results.append(result)
@@ -84,15 +85,13 @@ def make_executor(workers: int) -> Executor:
 
 
 def analyse_batch(executor: Executor, units: list[RawUnit], workers: int) -> list[UnitResult]:
-    """Analyse a batch, split into roughly even chunks across the workers."""
+    """Analyse a batch in interleaved chunks across the workers; results keep the input order."""
     if not units:
         return []
     n_chunks = max(1, min(len(units), workers * 2))
     chunks = [units[i::n_chunks] for i in range(n_chunks)]
-    results = [r for chunk in executor.map(analyse_units, chunks) for r in chunk]
-    order = {id(u): i for i, u in enumerate(units)}
-    by_uri = {(r.source_uri, r.source_id): r for r in results}
-    return [by_uri[(u.source_uri, u.source_id)] for u in sorted(units, key=lambda u: order[id(u)])]
+    by_source = {(r.source_uri, r.source_id): r for chunk in executor.map(analyse_units, chunks) for r in chunk}
+    return [by_source[(u.source_uri, u.source_id)] for u in units]
 
 
 # --- sources ----------------------------------------------------------------------------------
@@ -134,14 +133,15 @@ class RunState:
 def split_unchanged(warehouse: Path, units: list[RawUnit]) -> tuple[list[RawUnit], list[tuple[RawUnit, wh.SourceState]]]:
     """Separate units whose exact bytes are already published under the same source id and
     extractor version (they need no work) from those that must be analysed."""
-    from newsetl.extractors.documents import EXTRACTOR_VERSION
+    from newsetl.extractors.records import pipeline_version
 
     with writer(warehouse) as con:
         known = wh.known_sources(con, [u.source_id for u in units])
     todo, unchanged = [], []
+    version = pipeline_version()
     for unit in units:
         state = known.get(unit.source_id)
-        if state and unit.error is None and state.raw_hash == wh.sha256_hex(unit.raw) and state.extractor_version == EXTRACTOR_VERSION:
+        if state and unit.error is None and state.raw_hash == wh.sha256_hex(unit.raw) and state.extractor_version == version:
             unchanged.append((unit, state))
         else:
             todo.append(unit)
@@ -191,16 +191,22 @@ def _classify(result: UnitResult, known: dict[str, wh.SourceState], published_co
         return "quarantined", row
     doc = result.document
     previous = known.get(doc.source_id)
-    if previous and previous.content_hash == doc.content_hash and doc.doc_id not in state.staged_doc_ids:
+    reprocessed = previous and previous.extractor_version != doc.extractor_version
+    if previous and previous.content_hash == doc.content_hash and not reprocessed and doc.doc_id not in state.staged_doc_ids:
         return "unchanged", _input_row(result.source_uri, doc.source_id, result.raw_hash, "unchanged", doc.doc_id)
     original = state.content_to_doc.get(doc.content_hash) or published_content.get(doc.content_hash)
-    if original and original != doc.doc_id or doc.doc_id in state.staged_doc_ids:
+    if doc.doc_id in state.staged_doc_ids:
+        # The same source id twice in one run (e.g. a repeated JSONL id): the first one wins.
         row = _input_row(result.source_uri, doc.source_id, result.raw_hash, "duplicate", None)
-        row["duplicate_of"] = original or doc.doc_id
+        row["duplicate_of"], row["reason_code"] = doc.doc_id, "duplicate_source_id"
+        return "duplicate", row
+    if original and original != doc.doc_id:
+        row = _input_row(result.source_uri, doc.source_id, result.raw_hash, "duplicate", None)
+        row["duplicate_of"], row["reason_code"] = original, "duplicate_content"
         return "duplicate", row
     state.content_to_doc[doc.content_hash] = doc.doc_id
     state.staged_doc_ids.add(doc.doc_id)
-    kind = "updated" if previous else "new"
+    kind = "updated" if previous else "new"  # same content under new extractors counts as updated
     return kind, _input_row(result.source_uri, doc.source_id, result.raw_hash, kind, doc.doc_id)
 
 

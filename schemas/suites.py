@@ -325,7 +325,7 @@ DATES = fact_suite(
     in_set("dates.granularity_known", "granularity", GRANULARITIES),
     greater("dates.end_not_before_start", "end_date", "start_date", or_equal=True),
     Check("dates.duration_is_iso8601", CRITICAL,
-          ("ExpectColumnValuesToMatchRegex", {"column": "duration", "regex": r"^P(\d+[YMWD])+$"})),
+          ("ExpectColumnValuesToMatchRegex", {"column": "duration", "regex": r"^P(?:\d+[YMWD])+$"})),
 )
 OCCUPATIONS = fact_suite(
     "occupations",

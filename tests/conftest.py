@@ -7,6 +7,9 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import duckdb
+import pytest
+
 # Prefect reads its settings at import time: point it at a throwaway home first.
 _HOME = Path(tempfile.mkdtemp(prefix="newsetl-tests-"))
 os.environ["PREFECT_HOME"] = str(_HOME / "prefect")
@@ -26,8 +29,6 @@ EXTRA_JSONL = json.dumps({
     "source": "Пример", "text": "Президент России Владимир Путин провёл совещание с членами правительства.",
 }, ensure_ascii=False) + "\n"
 
-import pytest
-
 
 @pytest.fixture(scope="session")
 def prefect_harness():
@@ -41,7 +42,7 @@ def prefect_harness():
 @pytest.fixture(scope="session")
 def sample_warehouse(prefect_harness, tmp_path_factory):
     """A warehouse built by the real ingest flow from the bundled samples: (data_dir, warehouse)."""
-    from newsetl.flows.ingest import ingest
+    from newsetl.flows.ingest import ingest  # after PREFECT_HOME is set
 
     data_dir = tmp_path_factory.mktemp("sample-data")
     summary = ingest(paths=[str(SAMPLES)], data_dir=str(data_dir), workers=1)
@@ -59,15 +60,13 @@ def flow_runs(prefect_harness, tmp_path_factory):
     (inbox / "extra.jsonl").write_text(EXTRA_JSONL, encoding="utf-8")
     data_dir = root / "data"
     kwargs = dict(paths=[str(inbox)], data_dir=str(data_dir), batch_size=4, workers=2)
-    from newsetl.flows.ingest import ingest
+    from newsetl.flows.ingest import ingest  # after PREFECT_HOME is set
 
     first = ingest(**kwargs)
     second = ingest(**kwargs)
     news = inbox / "samples" / SEED_NEWS
     news.write_text(news.read_text(encoding="utf-8") + "\n\nДополнение редакции: текст обновлён.\n", encoding="utf-8")
     third = ingest(**kwargs)
-    import duckdb
-
     con = duckdb.connect(str(data_dir / "newsetl.duckdb"), read_only=True)
     yield {"first": first, "second": second, "third": third, "con": con, "data_dir": data_dir}
     con.close()

@@ -1,0 +1,53 @@
+"""How an analysed input unit is classified against the warehouse (pure logic, table-driven)."""
+from __future__ import annotations
+
+import pytest
+
+from newsetl.pipeline import RunState, UnitResult, _classify
+from newsetl.schemas.records import Document, Reject
+from newsetl.warehouse.load import SourceState
+
+VERSION = "documents/1+entities/1+facts/1"
+
+
+def result(source_id: str, content: str, version: str = VERSION) -> UnitResult:
+    doc = Document(doc_id=f"id-{source_id}", source_id=source_id, source_uri=f"/in/{source_id}", format="txt",
+                   encoding="utf-8", raw_hash="r", content_hash=content, text="текст", extractor_version=version)
+    return UnitResult(f"/in/{source_id}", source_id, "r", b"raw", document=doc)
+
+
+def published(source_id: str, content: str, version: str = VERSION) -> SourceState:
+    return SourceState(f"id-{source_id}", "r", content, version)
+
+
+@pytest.mark.parametrize(
+    "unit, known, content_owner, expected, reason",
+    [
+        (result("a", "h1"), {}, {}, "new", None),
+        (result("a", "h1"), {"a": published("a", "h1")}, {"h1": "id-a"}, "unchanged", None),
+        (result("a", "h2"), {"a": published("a", "h1")}, {}, "updated", None),
+        (result("a", "h1", "documents/1+entities/2+facts/1"), {"a": published("a", "h1")}, {"h1": "id-a"}, "updated", None),
+        (result("b", "h1"), {}, {"h1": "id-a"}, "duplicate", "duplicate_content"),
+    ],
+    ids=["new", "unchanged", "changed-content", "new-extractor-version", "same-content-elsewhere"],
+)
+def test_outcome_against_the_warehouse(unit, known, content_owner, expected, reason):
+    kind, row = _classify(unit, known, content_owner, RunState())
+    assert kind == expected and row["outcome"] == expected
+    assert row["reason_code"] == reason
+    assert row["doc_id"] == (unit.document.doc_id if expected in ("new", "unchanged", "updated") else None)
+
+
+def test_duplicates_within_one_run():
+    state = RunState()
+    assert _classify(result("a", "h1"), {}, {}, state)[0] == "new"
+    kind, row = _classify(result("b", "h1"), {}, {}, state)
+    assert (kind, row["duplicate_of"], row["reason_code"]) == ("duplicate", "id-a", "duplicate_content")
+    kind, row = _classify(result("a", "h9"), {}, {}, state)
+    assert (kind, row["reason_code"]) == ("duplicate", "duplicate_source_id")
+
+
+def test_a_reject_is_quarantined_with_its_reason():
+    reject = Reject("/in/x.txt", "x.txt", "binary", "looks like binary data", b"\x89PNG", "r")
+    kind, row = _classify(UnitResult("/in/x.txt", "x.txt", "r", b"\x89PNG", reject=reject), {}, {}, RunState())
+    assert (kind, row["reason_code"], row["doc_id"]) == ("quarantined", "binary", None)
