@@ -5,6 +5,32 @@ repairs them and adds organisations Natasha misses; ``entities_norm`` puts them 
 the nominative and builds resolution keys; ``entities_acronyms`` finds acronym
 definitions; ``entities_resolve`` merges keys across the corpus.
 
+Normal forms:
+
+- Organisations and places of more than one word, and acronym long forms, are
+  normalised by their dependency parse.  Natasha's ``NewsSyntaxParser`` (loaded once
+  in :func:`load_models`) runs only on the sentences that hold such a span, once per
+  sentence.  ``entities_syntax.span_syntax`` takes as the span's head the one word
+  whose syntactic head lies outside the span; the head and the tokens agreeing with
+  it (``amod``/``det`` modifiers and adjectives conjoined to them; ``flat``,
+  ``flat:name``, ``flat:foreign``, ``appos`` and ``conj`` nouns, with their own
+  modifiers) are put in the nominative, keeping the head's number; a dependent is
+  changed only if pymorphy2 has a form of it in the head's case and number (and
+  gender, for singular modifiers).  All other tokens (``nmod`` genitives, ``case``
+  prepositions and their phrases, numerals, punctuation) stay as written:
+  «Организации Договора о коллективной безопасности» → «Организация Договора о
+  коллективной безопасности».
+- The head rule (``Normalizer.phrase_by_head_rule``: the first noun after leading
+  adjectives is the head; it and those adjectives are inflected, the rest kept) is
+  the fallback when the parse is unusable: several words with a head outside the
+  span, a non-agreeing noun before the head, or a head that is not a noun, is an
+  acronym, or has no case the tagger and pymorphy2 agree on.  One-word spans use it
+  too (no parse is needed for them).
+- Quoted names are kept as written.
+- Persons are not parsed: every word of the name is put in the nominative on its
+  own, in the person's gender (from a known first name or patronymic, else the
+  tagger's majority), with an ending table for surnames pymorphy2 does not know.
+
 Public API: :func:`extract_mentions`, :func:`extract_acronyms`, :func:`analyze`,
 :func:`analyze_batch`, and (re-exported) :func:`resolve_keys`, :func:`entity_id`,
 :func:`canonical_names`.
@@ -20,9 +46,10 @@ from newsetl.extractors.entities_acronyms import find_definitions
 from newsetl.extractors.entities_norm import Normalizer, fold, person_key, phrase_key
 from newsetl.extractors.entities_resolve import canonical_names, entity_id, resolve_keys
 from newsetl.extractors.entities_spans import SUPRANATIONAL_ORGS, SpanFixer
+from newsetl.extractors.entities_syntax import SentenceParses, is_multiword, sentence_ranges
 from newsetl.schemas.records import Acronym, Mention
 
-ENTITY_EXTRACTOR_VERSION = "entities/1"
+ENTITY_EXTRACTOR_VERSION = "entities/2"
 
 __all__ = [
     "ENTITY_EXTRACTOR_VERSION", "extract_mentions", "extract_acronyms", "analyze", "analyze_batch",
@@ -32,11 +59,13 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Models:
-    """Natasha's segmenter, morph tagger and NER tagger, plus our normaliser over pymorphy2 (OpenCorpora tags)."""
+    """Natasha's segmenter, morph tagger, NER tagger and syntax parser, plus our normaliser over
+    pymorphy2 (OpenCorpora tags)."""
 
     segmenter: object
     morph_tagger: object
     ner_tagger: object
+    syntax_parser: object
     normalizer: Normalizer
     lemma: object
     is_first_name: object
@@ -45,7 +74,7 @@ class Models:
 @cache
 def load_models() -> Models:
     """Load the bundled Natasha models once per process."""
-    from natasha import NewsEmbedding, NewsMorphTagger, NewsNERTagger, Segmenter
+    from natasha import NewsEmbedding, NewsMorphTagger, NewsNERTagger, NewsSyntaxParser, Segmenter
     from pymorphy2 import MorphAnalyzer
 
     embedding = NewsEmbedding()
@@ -61,19 +90,26 @@ def load_models() -> Models:
     def is_first_name(word: str) -> bool:
         return any("Name" in p.tag and p.tag.case == "nomn" for p in vocab.parse(word))
 
-    return Models(Segmenter(), NewsMorphTagger(embedding), NewsNERTagger(embedding), normalizer, lemma, is_first_name)
+    return Models(Segmenter(), NewsMorphTagger(embedding), NewsNERTagger(embedding), NewsSyntaxParser(embedding),
+                  normalizer, lemma, is_first_name)
 
 
 @dataclass(frozen=True)
 class ProcessedText:
     """One text after Natasha and the span rules: tokens, sentence index per token, spans,
-    and the token ranges of quoted names."""
+    the token ranges of quoted names, and the dependency parses of the sentences parsed so far."""
 
     text: str
     tokens: Sequence
     sent_of: Sequence[int]
     spans: Sequence[tuple[int, int, str]]
     quoted: frozenset[tuple[int, int]]
+    parses: SentenceParses
+
+    def parse_sentences_of(self, ranges: Sequence[tuple[int, int]]) -> None:
+        """Parse, in one batch, the sentences of those token ranges that hold more than one word."""
+        needed = {self.sent_of[first] for first, last in ranges if is_multiword(self.tokens, first, last)}
+        self.parses.ensure(needed)
 
 
 @lru_cache(maxsize=8)
@@ -103,7 +139,8 @@ def process(text: str) -> ProcessedText:
     fixer = SpanFixer(text, tokens, sent_of, models.lemma)
     spans = fixer.fix(ner_spans)
     quoted = frozenset(region.inner() for region in fixer.quotes)
-    return ProcessedText(text, tokens, sent_of, spans, quoted)
+    parses = SentenceParses(models.syntax_parser, tokens, sentence_ranges(sent_of))
+    return ProcessedText(text, tokens, sent_of, spans, quoted, parses)
 
 
 def tag_morph_where_needed(doc, morph_tagger) -> None:
@@ -124,6 +161,8 @@ def extract_mentions(text: str) -> list[Mention]:
     """Typed PER/ORG/LOC mentions in ``text``, sorted by start, with normal forms and keys."""
     processed = process(text)
     models = load_models()
+    processed.parse_sentences_of([(first, last) for first, last, kind in processed.spans
+                                  if kind != "PER" and (first, last) not in processed.quoted])
     return [make_mention(processed, span, models) for span in processed.spans]
 
 
@@ -140,7 +179,7 @@ def make_mention(processed: ProcessedText, span: tuple[int, int, str], models: M
         if (first, last) in processed.quoted:  # a quoted name is kept as written
             normal = " ".join(surface.split())
         else:
-            normal = models.normalizer.phrase(tokens)
+            normal = models.normalizer.phrase(tokens, processed.parses.span_syntax(first, last))
         if entity_type == "LOC" and fold(normal) in SUPRANATIONAL_ORGS:
             entity_type = "ORG"
         key = phrase_key(entity_type, normal)
@@ -157,26 +196,40 @@ def extract_acronyms(text: str, mentions: Sequence[Mention]) -> list[Acronym]:
     processed = process(text)
     tokens = processed.tokens
     models = load_models()
-    ending_at = {m.stop: m for m in mentions if m.type == "ORG"}
+    definitions = long_form_ranges(processed, mentions)
+    processed.parse_sentences_of([long_range for _, long_range in definitions])
     acronyms = []
-    for index, match in find_definitions(text, tokens):
-        short = tokens[index]
-        if match is not None:
-            long_tokens = tokens[match.start:match.stop]
-        else:
-            mention = ending_at.get(tokens[index - 1].start) or ending_at.get(_stop_before(tokens, index - 1))
-            if mention is None or fold(mention.surface)[:1] != short.text[:1].lower():
-                continue
-            long_tokens = [t for t in tokens if mention.start <= t.start and t.stop <= mention.stop]
+    for index, (first, last) in definitions:
+        short, long_tokens = tokens[index], tokens[first:last]
         long_start, long_stop = long_tokens[0].start, long_tokens[-1].stop
         acronyms.append(Acronym(
             short_form=short.text,
             long_form=text[long_start:long_stop],
-            long_normal=models.normalizer.phrase(long_tokens),
+            long_normal=models.normalizer.phrase(long_tokens, processed.parses.span_syntax(first, last)),
             short_start=short.start, short_stop=short.stop,
             long_start=long_start, long_stop=long_stop,
         ))
     return acronyms
+
+
+def long_form_ranges(processed: ProcessedText, mentions: Sequence[Mention]) -> list[tuple[int, tuple[int, int]]]:
+    """Token index of each defined acronym with the token range [first, last) of its long form."""
+    tokens = processed.tokens
+    token_starts = [t.start for t in tokens]
+    ending_at = {m.stop: m for m in mentions if m.type == "ORG"}
+    found = []
+    for index, match in find_definitions(processed.text, tokens):
+        short = tokens[index]
+        if match is not None:
+            found.append((index, (match.start, match.stop)))
+            continue
+        mention = ending_at.get(tokens[index - 1].start) or ending_at.get(_stop_before(tokens, index - 1))
+        if mention is None or fold(mention.surface)[:1] != short.text[:1].lower():
+            continue
+        first = bisect.bisect_left(token_starts, mention.start)
+        last = bisect.bisect_left(token_starts, mention.stop)
+        found.append((index, (first, last)))
+    return found
 
 
 def _stop_before(tokens: Sequence, index: int) -> int:

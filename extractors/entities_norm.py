@@ -1,11 +1,18 @@
 """Normal forms and resolution keys for entity mentions.
 
 Works on Natasha ``DocToken`` objects (``text``, ``pos``, ``feats`` from the morph
-tagger) and a pymorphy2 analyser (Natasha's ``MorphVocab``).  Only the head noun
-phrase of an organisation or place is put in the nominative: genitive and
-prepositional dependents stay as written («Организации Договора о коллективной
-безопасности» → «Организация Договора о коллективной безопасности»).  Every word
-of a person's name is put in the nominative, in the person's gender.
+tagger) and a pymorphy2 analyser (Natasha's ``MorphVocab``).
+
+Organisations and places (:meth:`Normalizer.phrase`): with a usable dependency
+parse of the span (``entities_syntax.SpanSyntax``), the syntactic head and the
+tokens that agree with it are put in the nominative and everything else stays as
+written («Организации Договора о коллективной безопасности» → «Организация Договора
+о коллективной безопасности», «Боснии и Герцеговины» → «Босния и Герцеговина»).
+Without one, or when the head cannot be inflected, the head rule applies: the first
+noun after leading adjectives is the head, and only it and those adjectives change.
+
+Persons (:meth:`Normalizer.person`): every word of the name is put in the
+nominative, in the person's gender.
 """
 from __future__ import annotations
 
@@ -13,9 +20,13 @@ import re
 from functools import lru_cache
 from typing import Callable, Sequence
 
+from newsetl.extractors.entities_syntax import SpanSyntax
+
 UD_TO_OC_CASE = {"Nom": "nomn", "Gen": "gent", "Dat": "datv", "Acc": "accs", "Ins": "ablt", "Loc": "loct"}
 OC_CASE_ALIASES = {"gen1": "gent", "gen2": "gent", "loc2": "loct", "acc2": "accs", "voct": "nomn"}
 UD_TO_OC_GENDER = {"Masc": "masc", "Fem": "femn", "Neut": "neut"}
+# Lemmas pymorphy scores as high as a commoner homograph's («Большим» → «больший», not «большой»).
+DISFAVOURED_LEMMAS = frozenset({"больший"})
 QUOTE_CHARS = "«»„“”\"'‘’`"
 _QUOTE_TABLE = str.maketrans("", "", QUOTE_CHARS)
 _WORD = re.compile(r"[А-Яа-яЁёA-Za-z]")
@@ -77,11 +88,12 @@ class Normalizer:
     # --- words ---------------------------------------------------------------
     def inflect(self, word: str, pos_set: set[str], case: str | None, number: str | None,
                 gender: str | None, target: set[str], prefer: tuple[str, ...] = (),
-                singular_only: bool = False) -> str | None:
+                same_number: bool = False, strict_gender: bool = False) -> str | None:
         """Inflect ``word`` into ``target`` grammemes via its best parse matching the given features.
 
         Returns None when no parse of the right part of speech matches the case (any case
-        when ``case`` is None); ``singular_only`` rules out plural parses altogether.
+        when ``case`` is None); ``same_number`` rules out parses of another number
+        altogether, ``strict_gender`` parses of another gender.
         """
         best, best_score = None, -1.0
         for parse in self._parse(word.lower()):
@@ -93,13 +105,17 @@ class Normalizer:
                 if oc_case(parse) != case:
                     continue
             if number and tag.number and tag.number != number:
-                if singular_only:
+                if same_number:
                     continue
                 score -= 1.0
             if gender and tag.gender and tag.gender != gender and "Ms-f" not in tag:
+                if strict_gender:
+                    continue
                 score -= 2.0
             if any(g in tag for g in prefer):
                 score += 1.0
+            if parse.normal_form in DISFAVOURED_LEMMAS:
+                score -= 0.5
             if score > best_score:
                 best, best_score = parse, score
         if best is None:
@@ -111,7 +127,60 @@ class Normalizer:
         return inflected.word if inflected else None
 
     # --- organisations and places ------------------------------------------------
-    def phrase(self, tokens: Sequence) -> str:
+    def phrase(self, tokens: Sequence, syntax: SpanSyntax | None = None) -> str:
+        """Nominative of an ORG/LOC phrase: by the dependency parse when usable, else by the head rule."""
+        if syntax is not None:
+            normal = self.phrase_by_syntax(tokens, syntax)
+            if normal is not None:
+                return normal
+        return self.phrase_by_head_rule(tokens)
+
+    def phrase_by_syntax(self, tokens: Sequence, syntax: SpanSyntax) -> str | None:
+        """Inflect the syntactic head and the tokens that agree with it; None when the head cannot be inflected.
+
+        A dependent takes the nominative only if it has a form in its governor's case and
+        number (and, for singular modifiers, gender), so a misattached genitive stays as written.
+        """
+        words = [t.text for t in tokens]
+        head_tok = tokens[syntax.head]
+        if head_tok.pos not in ("NOUN", "PROPN") or not _inflectable(head_tok.text):
+            return None
+        case = UD_TO_OC_CASE.get(head_tok.feats.get("Case", ""))
+        if case is None:
+            return None
+        if case == "nomn":
+            return join_tokens(tokens, words)
+        number = _number_of(head_tok)
+        normal_head = self.inflect(head_tok.text, {"NOUN"}, case, number, None, {"nomn", number})
+        if normal_head is None:
+            return None
+        words[syntax.head] = recover_shape(normal_head, head_tok.text)
+        agreement = {syntax.head: (number, self._gender_of(normal_head))}
+        for dependent in syntax.agreeing:
+            if dependent.governor not in agreement or not _inflectable(tokens[dependent.index].text):
+                continue
+            token = tokens[dependent.index]
+            governor_number, governor_gender = agreement[dependent.governor]
+            if dependent.kind == "modifier":
+                normal = self.agreeing_modifier(token.text, case, governor_number, governor_gender)
+            else:
+                own_number = _number_of(token)
+                normal = self.inflect(token.text, {"NOUN"}, case, own_number, None, {"nomn", own_number},
+                                      same_number=True)
+                if normal is not None:
+                    agreement[dependent.index] = (own_number, self._gender_of(normal))
+            if normal is not None:
+                words[dependent.index] = recover_shape(normal, token.text)
+        return join_tokens(tokens, words)
+
+    def agreeing_modifier(self, word: str, case: str, number: str, gender: str | None) -> str | None:
+        """Nominative of an adjective or participle that agrees with a noun in ``case``/``number``/``gender``."""
+        target = {"nomn", number} | ({gender} if gender and number == "sing" else set())
+        gender_to_match = gender if number == "sing" else None
+        return self.inflect(word, {"ADJF", "PRTF"}, case, number, gender_to_match, target,
+                            same_number=True, strict_gender=True)
+
+    def phrase_by_head_rule(self, tokens: Sequence) -> str:
         """Nominative of an ORG/LOC phrase: inflect the leading adjectives and the head noun only."""
         words = [t.text for t in tokens]
         head = self._head_index(tokens)
@@ -121,7 +190,7 @@ class Normalizer:
         case = UD_TO_OC_CASE.get(head_tok.feats.get("Case", ""))
         if case is None or case == "nomn":
             return join_tokens(tokens, words)
-        number = "plur" if head_tok.feats.get("Number") == "Plur" else "sing"
+        number = _number_of(head_tok)
         normal_head = self.inflect(head_tok.text, {"NOUN"}, case, number, None, {"nomn", number})
         if normal_head is None:
             return join_tokens(tokens, words)
@@ -134,18 +203,27 @@ class Normalizer:
                 words[i] = recover_shape(adj, tokens[i].text)
         return join_tokens(tokens, words)
 
-    @staticmethod
-    def _head_index(tokens: Sequence) -> int | None:
+    def _head_index(self, tokens: Sequence) -> int | None:
         """Index of the head noun: the first noun after leading adjectives, if the phrase starts so."""
         for i, tok in enumerate(tokens):
             if not _WORD.search(tok.text) or tok.text.isupper() and len(tok.text) > 1:
                 return None
-            if tok.pos in ("ADJ", "DET", "NUM") or tok.pos == "VERB" and tok.feats.get("VerbForm") == "Part":
+            if self._is_modifier(tok):
                 continue
             if tok.pos in ("NOUN", "PROPN"):
                 return i
             return None
         return None
+
+    def _is_modifier(self, tok) -> bool:
+        """An adjective, determiner, numeral or participle, or a word the tagger calls a proper
+        noun that pymorphy knows only as an adjective or participle («Соединённых»)."""
+        if tok.pos in ("ADJ", "DET", "NUM") or tok.pos == "VERB" and tok.feats.get("VerbForm") == "Part":
+            return True
+        if tok.pos != "PROPN":
+            return False
+        parts = {p.tag.POS for p in self._parse(tok.text.lower())}
+        return bool(parts) and parts <= {"ADJF", "PRTF"}
 
     def _gender_of(self, noun: str) -> str | None:
         for parse in self._parse(noun.lower()):
@@ -184,14 +262,24 @@ class Normalizer:
             return word
         target = {"nomn", "sing"} | ({gender} if gender else set())
         prefer = ("Name", "Surn", "Patr")
-        normal = self.inflect(word, {"NOUN"}, case, "sing", gender, target, prefer, singular_only=True)
+        normal = self.inflect(word, {"NOUN"}, case, "sing", gender, target, prefer, same_number=True)
         if normal is None:
-            normal = self.inflect(word, {"NOUN"}, None, "sing", gender, target, prefer, singular_only=True)
+            normal = self.inflect(word, {"NOUN"}, None, "sing", gender, target, prefer, same_number=True)
         if normal is None and case:
             normal = surname_by_suffix(word.lower(), gender)
         if normal is None:
             return word
         return recover_shape(normal, word)
+
+
+def _number_of(token) -> str:
+    """OpenCorpora number of a tagged token: plural only when the tagger says so."""
+    return "plur" if token.feats.get("Number") == "Plur" else "sing"
+
+
+def _inflectable(word: str) -> bool:
+    """A word we may inflect: has letters and is not an acronym in capitals (ФСБ, МГУ)."""
+    return bool(_WORD.search(word)) and not (word.isupper() and len(word) > 1)
 
 
 def surname_by_suffix(word: str, gender: str | None) -> str | None:
