@@ -104,18 +104,20 @@ def ingest(paths: list[str], warehouse: str | None = None, data_dir: str | None 
     try:
         found = discover(settings.warehouse, run_id, paths)
         state = pipeline.RunState()
-        started, done = time.monotonic(), 0
+        started, done, changed = time.monotonic(), 0, 0
         with pipeline.make_executor(workers) as executor:
             for number, units in enumerate(pipeline.batched_units(found.files, batch_size), start=1):
                 counts = process_batch(settings.warehouse, run_id, state, executor, units, workers)
                 done += len(units)
+                changed += counts["new"] + counts["updated"]
                 logger.info("batch %d: %d units (%s); %d units so far, %.1f units/s", number, len(units),
                             ", ".join(f"{k} {v}" for k, v in counts.items() if v), done,
                             done / max(time.monotonic() - started, 1e-6))
         resolve_entities(settings.warehouse)
         result = audit(settings.warehouse, settings.data_dir, run_id)
         publish(settings.warehouse, run_id)
-        refresh_search_index(settings.warehouse)
+        if changed:
+            refresh_search_index(settings.warehouse)
         counts = finish_run(settings.warehouse, run_id, result)
     except Exception as exc:
         with writer(settings.warehouse) as con:

@@ -7,7 +7,6 @@ calling process opens the warehouse, and only for short write transactions.
 from __future__ import annotations
 
 import multiprocessing
-import os
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
@@ -77,9 +76,6 @@ def make_executor(workers: int) -> Executor:
     """A process pool of ``workers`` warmed-up processes, or the inline executor for one."""
     if workers <= 1:
         return InlineExecutor()
-    # Each worker is one core: numpy's own thread pools would only fight over the same cores.
-    for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ.setdefault(variable, "1")
     context = multiprocessing.get_context("spawn")
     return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=warm_up)
 

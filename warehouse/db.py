@@ -79,10 +79,18 @@ def _lock_wait(seconds: float | None) -> float:
     return seconds if seconds is not None else float(os.environ.get(LOCK_WAIT_ENV, "15"))
 
 
-def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Apply every DDL and view file; each is idempotent."""
+_SCHEMA_APPLIED: set[tuple[str, int]] = set()
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection, path: Path | None = None) -> None:
+    """Apply every DDL and view file (each is idempotent), once per file per process."""
+    marker = (str(path), path.stat().st_ino) if path is not None and path.exists() else None
+    if marker in _SCHEMA_APPLIED:
+        return
     for name in sql_files():
         con.execute(read_sql(name))
+    if marker is not None:
+        _SCHEMA_APPLIED.add(marker)
 
 
 @contextmanager
@@ -95,7 +103,7 @@ def writer(path: Path, retry_seconds: float | None = None) -> Iterator[duckdb.Du
     con = _open(path, read_only=False, retry_seconds=_lock_wait(retry_seconds))
     try:
         load_fts(con)
-        ensure_schema(con)
+        ensure_schema(con, path)
         yield con
     finally:
         con.close()
