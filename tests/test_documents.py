@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BAD_FIXTURES = ROOT / "tests" / "fixtures" / "bad"
 SEEDS = ROOT / "samples" / "seeds"
 FACTRU = ROOT / "tests" / "data" / "factru-dev" / "documents.jsonl"
-HTML_PAGE = ROOT / "tests" / "data" / "html-ru" / "c4a3637c6696f238.html"
+HTML_PAGE = ROOT / "samples" / "html" / "c4a3637c6696f238.html"
 
 
 def build_from(*paths: Path) -> tuple[list[Document], list[Reject]]:

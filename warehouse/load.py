@@ -141,33 +141,28 @@ class SourceState:
 
 def known_sources(con: duckdb.DuckDBPyConnection, source_ids: Sequence[str]) -> dict[str, SourceState]:
     """The published state of the given source ids."""
-    if not source_ids:
-        return {}
-    frame = pd.DataFrame({"source_id": list(dict.fromkeys(source_ids))})
-    con.register("_ids", frame)
-    try:
-        rows = con.execute(
-            """SELECT d.source_id, d.doc_id, d.raw_hash, d.content_hash, d.extractor_version
-               FROM documents d JOIN _ids USING (source_id)"""
-        ).fetchall()
-    finally:
-        con.unregister("_ids")
+    rows = _lookup(con, "source_id", source_ids,
+                   "SELECT d.source_id, d.doc_id, d.raw_hash, d.content_hash, d.extractor_version "
+                   "FROM documents d JOIN _keys USING (source_id)")
     return {r[0]: SourceState(*r[1:]) for r in rows}
 
 
 def known_content(con: duckdb.DuckDBPyConnection, content_hashes: Sequence[str]) -> dict[str, str]:
     """Published doc ids by content hash, for the given hashes."""
-    if not content_hashes:
-        return {}
-    frame = pd.DataFrame({"content_hash": list(dict.fromkeys(content_hashes))})
-    con.register("_hashes", frame)
-    try:
-        rows = con.execute(
-            "SELECT content_hash, min(doc_id) FROM documents JOIN _hashes USING (content_hash) GROUP BY 1"
-        ).fetchall()
-    finally:
-        con.unregister("_hashes")
+    rows = _lookup(con, "content_hash", content_hashes,
+                   "SELECT content_hash, min(doc_id) FROM documents JOIN _keys USING (content_hash) GROUP BY 1")
     return dict(rows)
+
+
+def _lookup(con: duckdb.DuckDBPyConnection, column: str, keys: Sequence[str], query: str) -> list[tuple]:
+    """Run ``query`` against the distinct ``keys``, registered as table ``_keys(column)``."""
+    if not keys:
+        return []
+    con.register("_keys", pd.DataFrame({column: list(dict.fromkeys(keys))}))
+    try:
+        return con.execute(query).fetchall()
+    finally:
+        con.unregister("_keys")
 
 
 # --- staging ----------------------------------------------------------------------------------
