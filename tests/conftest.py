@@ -23,11 +23,15 @@ SAMPLES = ROOT / "samples"
 BAD_FIXTURES = ROOT / "tests" / "fixtures" / "bad"
 SEED_INTERVIEW = "seeds/000_2c1546299e15fb88.txt"
 SEED_NEWS = "seeds/004_84ecff8064585085.txt"
-# A third story that names the person seed 000 only gives with initials («В.В.Путин»).
-EXTRA_JSONL = json.dumps({
-    "id": "extra-putin", "title": "Совещание в Кремле", "published_at": "2026-01-20T10:00:00",
-    "source": "Пример", "text": "Президент России Владимир Путин провёл совещание с членами правительства.",
-}, ensure_ascii=False) + "\n"
+# A third story that names the person seed 000 only gives with initials («В.В.Путин»), and a
+# record dated in the future, which must fail validation and land in quarantine.
+EXTRA_RECORDS = [
+    {"id": "extra-putin", "title": "Совещание в Кремле", "published_at": "2026-01-20T10:00:00",
+     "source": "Пример", "text": "Президент России Владимир Путин провёл совещание с членами правительства."},
+    {"id": "extra-future", "title": "Из будущего", "published_at": "2099-01-01T00:00:00",
+     "text": "Эта заметка датирована будущим годом и не должна попасть в опубликованные таблицы."},
+]
+EXTRA_JSONL = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in EXTRA_RECORDS)
 
 
 @pytest.fixture(scope="session")

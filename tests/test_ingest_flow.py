@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BAD_FIXTURES, SEED_INTERVIEW, SEED_NEWS
+from conftest import BAD_FIXTURES, EXTRA_JSONL, SEED_INTERVIEW, SEED_NEWS
 
 
 
@@ -51,8 +51,7 @@ def test_counts_balance_and_first_run_loads_everything_good(flow_runs):
     assert counts["seen"] == sum(counts[k] for k in ("new", "unchanged", "updated", "duplicate", "quarantined"))
     # 2 seeds + 4 html pages + 2 good JSONL records + the extra story
     assert counts["new"] == 9
-    assert counts["quarantined"] == 6
-    assert flow_runs["first"]["validation_success"] is True
+    assert counts["quarantined"] == 7
 
 
 def test_second_run_adds_nothing(flow_runs):
@@ -62,7 +61,7 @@ def test_second_run_adds_nothing(flow_runs):
     con = flow_runs["con"]
     assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == 9
     n_quarantine = con.execute("SELECT count(*) FROM quarantine WHERE record_table = 'input'").fetchone()[0]
-    assert n_quarantine == 6  # the same bad inputs are not quarantined twice
+    assert n_quarantine == 7  # the same bad inputs are not quarantined twice
 
 
 def test_changed_file_is_an_update_and_keeps_the_earlier_version(flow_runs):
@@ -88,6 +87,17 @@ def test_bad_inputs_end_in_quarantine_with_reasons(flow_runs):
     assert {"malformed_jsonl", "missing_text"} <= jsonl
     raw = flow_runs["con"].execute("SELECT raw FROM quarantine WHERE reason_code = 'binary'").fetchone()[0]
     assert raw == (BAD_FIXTURES / "binary.txt").read_bytes()
+
+
+def test_a_document_failing_validation_is_quarantined_with_the_expectation_named(flow_runs):
+    con = flow_runs["con"]
+    row = con.execute(
+        "SELECT reason_code, raw FROM quarantine WHERE source_uri LIKE '%extra.jsonl#L2'"
+    ).fetchone()
+    assert row[0] == "validation:documents.published_at_not_in_future"
+    assert row[1] == EXTRA_JSONL.splitlines()[1].encode("utf-8")
+    assert con.execute("SELECT count(*) FROM documents WHERE source_id = 'extra-future'").fetchone()[0] == 0
+    assert flow_runs["first"]["validation_success"] is False  # a critical expectation failed
 
 
 def test_every_input_unit_ends_in_exactly_one_place(flow_runs):
@@ -124,4 +134,4 @@ def test_runs_table_records_counts_and_validation(flow_runs):
     assert [r[1] for r in rows] == ["completed"] * 3
     first = rows[0]
     assert first[0] == flow_runs["first"]["run_id"]
-    assert first[2] == flow_runs["first"]["counts"]["seen"] and first[3] == 9 and first[6] is True
+    assert first[2] == flow_runs["first"]["counts"]["seen"] and first[3] == 9 and first[6] is False

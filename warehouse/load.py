@@ -224,6 +224,9 @@ def quarantine_rows(con: duckdb.DuckDBPyConnection, run_id: str, rows: list[dict
     try:
         con.execute("UPDATE quarantine SET last_run_id = ? FROM _q WHERE quarantine.quarantine_id = _q.quarantine_id", [run_id])
         con.execute("INSERT OR IGNORE INTO quarantine BY NAME SELECT * FROM _q")
+        # Documents that failed validation: keep their input bytes with them, as for any reject.
+        con.execute("""UPDATE quarantine SET raw = r.raw FROM raw_inputs r
+                       WHERE quarantine.raw IS NULL AND quarantine.raw_hash = r.raw_hash""")
     finally:
         con.unregister("_q")
 
@@ -312,7 +315,8 @@ def _quarantine_row(table: str, rec: dict[str, Any]) -> dict[str, Any]:
         "message": f"failed critical expectation(s) {reason} on {table}",
         "raw_hash": rec.get("raw_hash"),
         "raw": None if table == "documents" else record.encode("utf-8"),
-        "record_key": record,
+        # Identity of the failed row across runs (a document's staged row carries run ids).
+        "record_key": rec.get("content_hash") if table == "documents" else record,
     }
 
 
