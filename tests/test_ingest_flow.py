@@ -1,6 +1,7 @@
 """The real ingest flow under ``prefect_test_harness`` on the bundled samples and bad inputs."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -135,3 +136,18 @@ def test_runs_table_records_counts_and_validation(flow_runs):
     first = rows[0]
     assert first[0] == flow_runs["first"]["run_id"]
     assert first[2] == flow_runs["first"]["counts"]["seen"] and first[3] == 9 and first[6] is False
+
+
+def test_each_run_publishes_a_prefect_artifact_with_its_counts(flow_runs):
+    from prefect.client.orchestration import get_client
+
+    # The typed read_artifacts() of prefect 3.8.8 sends nulls the API rejects; ask the API directly.
+    with get_client(sync_client=True) as client:
+        response = client._client.post("/artifacts/filter", json={
+            "artifacts": {"key": {"any_": ["ingest-run-summary"]}}, "limit": 50, "offset": 0, "sort": "CREATED_DESC"})
+    response.raise_for_status()
+    rows = {row["run_id"]: row for artifact in response.json() for row in json.loads(artifact["data"])}
+    first = rows[flow_runs["first"]["run_id"]]
+    assert first["new"] == 9 and first["quarantined"] == 7 and first["validation"] == "failed"
+    third = rows[flow_runs["third"]["run_id"]]
+    assert third["updated"] == 1 and third["seen"] == flow_runs["third"]["counts"]["seen"]
