@@ -54,9 +54,9 @@ def resolve_entities(warehouse: Path) -> int:
 
 
 @task(name="audit", cache_policy=NO_CACHE)
-def audit(warehouse: Path, data_dir: Path, run_id: str) -> pipeline.AuditResult:
+def audit(warehouse: Path, data_dir: Path, run_id: str, units_read: int) -> pipeline.AuditResult:
     """Validate the staged rows with Great Expectations; quarantine critical failures."""
-    result = pipeline.audit(warehouse, data_dir, run_id)
+    result = pipeline.audit(warehouse, data_dir, run_id, units_read)
     if any(result.quarantined.values()):
         pipeline.resolve_entities(warehouse)  # entities must not count quarantined rows
     return result
@@ -114,7 +114,7 @@ def ingest(paths: list[str], warehouse: str | None = None, data_dir: str | None 
                             ", ".join(f"{k} {v}" for k, v in counts.items() if v), done,
                             done / max(time.monotonic() - started, 1e-6))
         resolve_entities(settings.warehouse)
-        result = audit(settings.warehouse, settings.data_dir, run_id)
+        result = audit(settings.warehouse, settings.data_dir, run_id, done)
         publish(settings.warehouse, run_id)
         if changed:
             refresh_search_index(settings.warehouse)

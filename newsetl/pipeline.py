@@ -247,19 +247,27 @@ class AuditResult:
     quarantined: dict[str, int]
 
 
-def audit(warehouse: Path, data_dir: Path, run_id: str) -> AuditResult:
-    """Validate the staged rows; move rows failing critical checks to quarantine."""
+def audit(warehouse: Path, data_dir: Path, run_id: str, units_read: int) -> AuditResult:
+    """Validate the staged rows; move rows failing critical checks to quarantine.
+
+    ``units_read`` is how many input units the run read: the run's own row is checked to account
+    for every one of them.
+    """
     from newsetl.quality import validate_tables
     from newsetl.schemas.suites import SUITES
 
     with writer(warehouse) as con:
         frames = wh.audit_frames(con)
+        frames["ingest_runs"] = wh.run_balance_frame(con, run_id, units_read)
     report = validate_tables(frames, data_dir, run_id)
-    if report.errors:
-        # A critical check that could not run names no rows: hold the whole run back.
+    blocked = dict(report.errors)
+    if report.failures.pop("ingest_runs", None):
+        blocked["ingest_runs.counts_balance"] = f"{units_read} input units were read but not all were recorded"
+    if blocked:
+        # Nothing names rows to quarantine here: hold the whole run back.
         with writer(warehouse) as con:
             wh.store_dq_results(con, report.rows())
-        raise ValidationBlocked("validation could not run: " + "; ".join(f"{k}: {v}" for k, v in report.errors.items()))
+        raise ValidationBlocked("run held back, nothing published: " + "; ".join(f"{k}: {v}" for k, v in blocked.items()))
     quarantined = {}
     with writer(warehouse) as con:
         wh.store_dq_results(con, report.rows())

@@ -277,6 +277,14 @@ def audit_frames(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
     return frames
 
 
+def run_balance_frame(con: duckdb.DuckDBPyConnection, run_id: str, units_read: int) -> pd.DataFrame:
+    """The run's row for the ``ingest_runs`` suite: did every unit read get exactly one outcome?"""
+    recorded, distinct = con.execute(
+        "SELECT count(*), count(DISTINCT source_uri) FROM stg_run_inputs WHERE run_id = ?", [run_id]
+    ).fetchone()
+    return pd.DataFrame({"run_id": [run_id], "counts_balance": [recorded == units_read == distinct]})
+
+
 # --- publish ----------------------------------------------------------------------------------
 
 
