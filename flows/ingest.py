@@ -15,7 +15,8 @@ from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
 from newsetl import pipeline
-from newsetl.config import resolve_settings
+from newsetl.config import Settings, resolve_settings
+from newsetl.locking import ingest_lock
 from newsetl.schemas.records import RawUnit
 from newsetl.warehouse import load as wh
 from newsetl.warehouse.db import writer
@@ -42,7 +43,7 @@ def discover(warehouse: Path, run_id: str, paths: list[str]) -> pipeline.Scan:
 def process_batch(warehouse: Path, run_id: str, state: pipeline.RunState, executor: Executor,
                   units: list[RawUnit], workers: int) -> dict[str, int]:
     """Skip units already loaded, analyse the rest in worker processes, stage everything."""
-    todo, unchanged = pipeline.split_unchanged(warehouse, units)
+    todo, unchanged = pipeline.split_unchanged(warehouse, units, state)
     results = pipeline.analyse_batch(executor, todo, workers)
     return pipeline.stage_batch(warehouse, run_id, state, results, unchanged).counts
 
@@ -56,10 +57,7 @@ def resolve_entities(warehouse: Path) -> int:
 @task(name="audit", cache_policy=NO_CACHE)
 def audit(warehouse: Path, data_dir: Path, run_id: str, units_read: int) -> pipeline.AuditResult:
     """Validate the staged rows with Great Expectations; quarantine critical failures."""
-    result = pipeline.audit(warehouse, data_dir, run_id, units_read)
-    if any(result.quarantined.values()):
-        pipeline.resolve_entities(warehouse)  # entities must not count quarantined rows
-    return result
+    return pipeline.audit(warehouse, data_dir, run_id, units_read)
 
 
 @task(name="publish", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=5)
@@ -75,10 +73,10 @@ def refresh_search_index(warehouse: Path) -> None:
 
 
 @task(name="finish-run", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=5)
-def finish_run(warehouse: Path, run_id: str, result: pipeline.AuditResult) -> dict[str, int]:
+def finish_run(warehouse: Path, run_id: str, result: pipeline.AuditResult, note: str | None) -> dict[str, int]:
     """Store the run's final counts and validation outcome."""
     with writer(warehouse) as con:
-        return wh.finish_run(con, run_id, "completed", result.success, result.warnings, result.docs_index)
+        return wh.finish_run(con, run_id, "completed", result.success, result.warnings, result.docs_index, note)
 
 
 def publish_artifact(run_id: str, counts: dict[str, int], result: pipeline.AuditResult) -> None:
@@ -97,35 +95,66 @@ def ingest(paths: list[str], warehouse: str | None = None, data_dir: str | None 
 
     Returns the run's summary: run id, counts by outcome, validation outcome, Data Docs path.
     """
-    logger = get_run_logger()
     settings = resolve_settings(data_dir, warehouse)
-    run_id = uuid.uuid4().hex[:16]
-    start_run(settings.warehouse, run_id, paths)
-    try:
-        found = discover(settings.warehouse, run_id, paths)
-        state = pipeline.RunState()
-        started, done, changed = time.monotonic(), 0, 0
-        with pipeline.make_executor(workers) as executor:
-            for number, units in enumerate(pipeline.batched_units(found.files, batch_size), start=1):
-                counts = process_batch(settings.warehouse, run_id, state, executor, units, workers)
-                done += len(units)
-                changed += counts["new"] + counts["updated"]
-                logger.info("batch %d: %d units (%s); %d units so far, %.1f units/s", number, len(units),
-                            ", ".join(f"{k} {v}" for k, v in counts.items() if v), done,
-                            done / max(time.monotonic() - started, 1e-6))
-        resolve_entities(settings.warehouse)
-        result = audit(settings.warehouse, settings.data_dir, run_id, done)
-        publish(settings.warehouse, run_id)
-        if changed:
-            refresh_search_index(settings.warehouse)
-        counts = finish_run(settings.warehouse, run_id, result)
-    except Exception as exc:
-        with writer(settings.warehouse) as con:
-            wh.fail_run(con, run_id, str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
-        raise
+    with ingest_lock(settings.warehouse):
+        run_id = uuid.uuid4().hex[:16]
+        start_run(settings.warehouse, run_id, paths)
+        try:
+            changed, result = load_and_audit(settings, run_id, paths, batch_size, workers)
+        except BaseException as exc:
+            record_failure(settings.warehouse, run_id, exc)
+            raise
+        counts = close_run(settings.warehouse, run_id, result, changed)
     publish_artifact(run_id, counts, result)
-    logger.info("run %s: %s; validation %s", run_id, ", ".join(f"{k} {v}" for k, v in counts.items()),
-                "passed" if result.success else "failed")
+    get_run_logger().info("run %s: %s; validation %s", run_id, ", ".join(f"{k} {v}" for k, v in counts.items()),
+                          "passed" if result.success else "failed")
     return {"run_id": run_id, "counts": counts, "validation_success": result.success,
             "warnings": result.warnings, "quarantined_records": result.quarantined,
             "docs_index": result.docs_index, "warehouse": str(settings.warehouse)}
+
+
+def load_and_audit(settings: Settings, run_id: str, paths: list[str], batch_size: int,
+                   workers: int) -> tuple[int, pipeline.AuditResult]:
+    """Stage every batch, resolve entities, audit and publish; returns (documents changed, audit)."""
+    logger = get_run_logger()
+    found = discover(settings.warehouse, run_id, paths)
+    state = pipeline.RunState()
+    started, done, changed = time.monotonic(), 0, 0
+    with pipeline.make_executor(workers) as executor:
+        for number, units in enumerate(pipeline.batched_units(found.files, batch_size), start=1):
+            counts = process_batch(settings.warehouse, run_id, state, executor, units, workers)
+            done += len(units)
+            changed += counts["new"] + counts["updated"]
+            logger.info("batch %d: %d units (%s); %d units so far, %.1f units/s", number, len(units),
+                        ", ".join(f"{k} {v}" for k, v in counts.items() if v), done,
+                        done / max(time.monotonic() - started, 1e-6))
+    resolve_entities(settings.warehouse)
+    result = audit(settings.warehouse, settings.data_dir, run_id, done)
+    publish(settings.warehouse, run_id)
+    return changed, result
+
+
+def close_run(warehouse: Path, run_id: str, result: pipeline.AuditResult, changed: int) -> dict[str, int]:
+    """After publishing: refresh the search index when needed, then store the final counts.
+
+    A failed index rebuild does not undo the published run: it is noted on the run and the next
+    run rebuilds the index.
+    """
+    note = None
+    if changed or pipeline.search_index_stale(warehouse):
+        try:
+            refresh_search_index(warehouse)
+        except Exception as exc:
+            note = f"published, but the search index was not rebuilt ({exc}); the next run rebuilds it"
+            get_run_logger().error(note)
+    return finish_run(warehouse, run_id, result, note)
+
+
+def record_failure(warehouse: Path, run_id: str, exc: BaseException) -> None:
+    """Mark the run failed (nothing was published); never mask the original error."""
+    message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    try:
+        with writer(warehouse, retry_seconds=60) as con:
+            wh.fail_run(con, run_id, message)
+    except Exception as inner:
+        get_run_logger().error("could not mark run %s failed (%s); the next run will", run_id, inner)

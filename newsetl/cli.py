@@ -8,7 +8,9 @@ from typing import Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from newsetl.config import configure_prefect, resolve_settings
 
@@ -24,17 +26,17 @@ DataDirOpt = typer.Option(None, "--data-dir", help="Data folder [env NEWSETL_DAT
 
 def fail(message: str, code: int = 1) -> None:
     """Print a one-line error and exit non-zero."""
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
     raise typer.Exit(code)
 
 
 def _print_frame(frame, title: str | None = None) -> None:
-    """Render a DataFrame as a rich table."""
+    """Render a DataFrame as a rich table (values are shown literally, never as markup)."""
     table = Table(title=title, show_lines=False)
     for column in frame.columns:
-        table.add_column(str(column), overflow="fold")
+        table.add_column(Text(str(column)), overflow="fold")
     for row in frame.itertuples(index=False):
-        table.add_row(*["" if v is None else str(v) for v in row])
+        table.add_row(*[Text("" if v is None else str(v)) for v in row])
     out.print(table)
 
 
@@ -48,26 +50,39 @@ def ingest(
 ) -> None:
     """Load news into the warehouse, validate it and rebuild the data-quality report."""
     from newsetl.extractors.sources import InputNotFound, scan
-    from newsetl.warehouse.db import WarehouseError, writer
+    from newsetl.locking import ingest_lock
+    from newsetl.warehouse.db import WarehouseBusy, WarehouseError, writer
 
     settings = resolve_settings(data_dir, warehouse)
     try:
-        scan(paths)
-        with writer(settings.warehouse):
+        found = scan(paths)
+        if not found.files:
+            fail(f"no .txt, .html, .htm or .jsonl files (optionally .gz) in {', '.join(paths)}")
+        with ingest_lock(settings.warehouse), writer(settings.warehouse):
             pass
-    except (InputNotFound, WarehouseError) as exc:
+    except WarehouseBusy as exc:
+        fail(str(exc), code=EXIT_BUSY)
+    except (InputNotFound, WarehouseError, OSError) as exc:
         fail(str(exc))
     configure_prefect(settings)
     from newsetl.orchestration import run_ingest
 
-    summary = run_ingest(paths, settings, batch_size=batch_size, workers=workers)
+    try:
+        summary = run_ingest(paths, settings, batch_size=batch_size, workers=workers)
+    except WarehouseBusy as exc:
+        fail(f"the run stopped: {exc}", code=EXIT_BUSY)
+    except Exception as exc:
+        fail(f"the run failed and published nothing: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
+             " (details in the log above; `newsetl runs` shows it)")
     counts = summary["counts"]
     out.print(
         f"[bold]run {summary['run_id']}[/]: seen {counts['seen']} = new {counts['new']} + unchanged {counts['unchanged']}"
         f" + updated {counts['updated']} + duplicate {counts['duplicate']} + quarantined {counts['quarantined']}",
         highlight=False,
     )
-    verdict = "[green]passed[/]" if summary["validation_success"] else "[red]failed (see report)[/]"
+    n_rows = sum(summary["quarantined_records"].values())
+    verdict = ("[green]passed[/]" if summary["validation_success"]
+               else f"[red]failed[/]: {n_rows} row(s) failed critical checks and were quarantined (`newsetl quarantine`)")
     out.print(f"validation: {verdict}" + (f"; warnings: {', '.join(summary['warnings'])}" if summary["warnings"] else ""))
     out.print(f"warehouse: {summary['warehouse']}", highlight=False)
     out.print(f"report:    {summary['docs_index']}", highlight=False)
@@ -129,7 +144,8 @@ def search(
         return
     for row in frame.itertuples(index=False):
         when = row.published_at.strftime("%Y-%m-%d") if row.published_at is not None and row.published_at == row.published_at else "no date"
-        out.print(f"[bold]{row.title or '(untitled)'}[/]  [dim]{when} · {row.source or 'unknown source'} · score {row.score} · {row.doc_id}[/]", highlight=False)
+        out.print(f"[bold]{escape(row.title or '(untitled)')}[/]  [dim]{when} · {escape(row.source or 'unknown source')}"
+                  f" · score {row.score} · {row.doc_id}[/]", highlight=False)
         out.print("  " + row.snippet, highlight=False, markup=False)
 
 
@@ -148,11 +164,22 @@ def sql(
         fail("give either a query or --file")
     if fmt not in ("table", "csv", "json"):
         fail(f"unknown format {fmt!r}; use table, csv or json")
-    text = query if query is not None else file.read_text(encoding="utf-8")
+    try:
+        text = query if query is not None else file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        fail(f"cannot read {file}: {exc}")
+    if not text.strip():
+        fail("the query is empty")
 
     def run(con):
+        # Read-only warehouse, and no reading or writing of other files through SQL either.
+        con.execute("SET enable_external_access = false")
+        con.execute("SET lock_configuration = true")
         try:
-            return con.execute(text).df()
+            result = con.execute(text)
+            if result.description is None:
+                fail("the statement returned no rows to show")
+            return result.df()
         except duckdb.Error as exc:
             fail(str(exc).splitlines()[0])
 
@@ -177,7 +204,15 @@ def export(
 
     if fmt not in EXPORT_FORMATS:
         fail(f"unknown export format {fmt!r}; use {' or '.join(EXPORT_FORMATS)}")
-    counts = _query(export_tables, data_dir, warehouse, out_dir.resolve(), fmt)
+    import duckdb
+
+    def run(con, target):
+        try:
+            return export_tables(con, target, fmt)
+        except (OSError, duckdb.Error) as exc:
+            fail(f"cannot export to {target}: {str(exc).splitlines()[0]}")
+
+    counts = _query(run, data_dir, warehouse, out_dir.resolve())
     for table, n in counts.items():
         out.print(f"{table}: {n} rows -> {out_dir / (table + '.' + fmt)}", highlight=False)
 

@@ -28,11 +28,6 @@ class Settings:
         """Prefect's home (its SQLite database and settings) inside the data folder."""
         return self.data_dir / "prefect"
 
-    @property
-    def gx_dir(self) -> Path:
-        """Root of the Great Expectations file context (Data Docs live below it)."""
-        return self.data_dir
-
 
 def resolve_settings(data_dir: str | Path | None = None, warehouse: str | Path | None = None) -> Settings:
     """Resolve the data folder and warehouse path from options, environment and defaults."""

@@ -13,9 +13,8 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-import pandas as pd
 
-from newsetl.extractors.documents import build_document
+from newsetl.extractors.documents import build_document, make_reject
 from newsetl.extractors.sources import Scan, SourceFile, read_units, scan
 from newsetl.schemas.records import Document, RawUnit, Reject
 from newsetl.warehouse import load as wh
@@ -59,14 +58,18 @@ def analyse_units(units: list[RawUnit]) -> list[UnitResult]:
         else:
             built.raw = b""  # the bytes travel once, in ``result.raw``
             built.extractor_version = record_extractors.pipeline_version()
-            result.document = built
-            result.records = record_extractors.extract_records(built)
+            try:
+                result.records = record_extractors.extract_records(built)
+                result.document = built
+            except Exception as exc:  # an extractor bug must not sink the run: the unit is quarantined
+                result.reject = make_reject(unit, "extraction_failed",
+                                            f"entity/fact extraction failed: {type(exc).__name__}: {exc}")
         results.append(result)
     return results
 
 
 class InlineExecutor(Executor):
-    """Runs work in the calling process: the one-core path, used for tiny inputs and comparisons."""
+    """Runs work in the calling process: the one-core path (``workers=1``)."""
 
     def map(self, fn, *iterables, timeout=None, chunksize=1):  # noqa: D102 - Executor API
         return map(fn, *iterables)
@@ -120,15 +123,27 @@ class BatchOutcome:
 
 @dataclass
 class RunState:
-    """What the run has staged so far, to catch duplicates within the run itself."""
+    """What the run has classified so far, to catch duplicates within the run itself.
+
+    A batch classifies against a copy and merges it back only once its staging committed, so a
+    retried batch sees the same state as its first attempt.
+    """
 
     content_to_doc: dict[str, str] = field(default_factory=dict)
-    staged_doc_ids: set[str] = field(default_factory=set)
+    seen_source_ids: set[str] = field(default_factory=set)
+
+    def copy(self) -> "RunState":
+        return RunState(dict(self.content_to_doc), set(self.seen_source_ids))
+
+    def merge(self, other: "RunState") -> None:
+        self.content_to_doc.update(other.content_to_doc)
+        self.seen_source_ids |= other.seen_source_ids
 
 
-def split_unchanged(warehouse: Path, units: list[RawUnit]) -> tuple[list[RawUnit], list[tuple[RawUnit, wh.SourceState]]]:
+def split_unchanged(warehouse: Path, units: list[RawUnit], state: RunState) -> tuple[list[RawUnit], list[tuple[RawUnit, wh.SourceState]]]:
     """Separate units whose exact bytes are already published under the same source id and
-    extractor version (they need no work) from those that must be analysed."""
+    extractor version (they need no work) from those that must be analysed. A source id the run
+    has already seen is analysed again, to be classified as a duplicate."""
     from newsetl.extractors.records import pipeline_version
 
     with writer(warehouse) as con:
@@ -136,9 +151,10 @@ def split_unchanged(warehouse: Path, units: list[RawUnit]) -> tuple[list[RawUnit
     todo, unchanged = [], []
     version = pipeline_version()
     for unit in units:
-        state = known.get(unit.source_id)
-        if state and unit.error is None and state.raw_hash == wh.sha256_hex(unit.raw) and state.extractor_version == version:
-            unchanged.append((unit, state))
+        published = known.get(unit.source_id)
+        if (published and unit.error is None and unit.source_id not in state.seen_source_ids
+                and published.raw_hash == wh.sha256_hex(unit.raw) and published.extractor_version == version):
+            unchanged.append((unit, published))
         else:
             todo.append(unit)
     return todo, unchanged
@@ -146,8 +162,9 @@ def split_unchanged(warehouse: Path, units: list[RawUnit]) -> tuple[list[RawUnit
 
 def stage_batch(warehouse: Path, run_id: str, state: RunState, results: list[UnitResult],
                 unchanged: list[tuple[RawUnit, wh.SourceState]]) -> BatchOutcome:
-    """Classify analysed units against the warehouse and stage them (one short transaction)."""
+    """Classify analysed units against the warehouse and stage them in one transaction."""
     outcome = BatchOutcome()
+    trial = state.copy()
     inputs: list[dict[str, Any]] = []
     docs, doc_outcomes, rejects = [], [], []
     records: dict[str, list[dict[str, Any]]] = {}
@@ -156,10 +173,11 @@ def stage_batch(warehouse: Path, run_id: str, state: RunState, results: list[Uni
         known = wh.known_sources(con, [d.source_id for d in docs_in])
         published_content = wh.known_content(con, [d.content_hash for d in docs_in])
         for unit, src in unchanged:
-            inputs.append(_input_row(unit.source_uri, unit.source_id, src.raw_hash, "unchanged", src.doc_id))
-            outcome.add("unchanged")
+            kind, row = _classify_unchanged(unit, src, trial)
+            inputs.append(row)
+            outcome.add(kind)
         for result in results:
-            kind, row = _classify(result, known, published_content, state)
+            kind, row = _classify(result, known, published_content, trial)
             inputs.append(row)
             outcome.add(kind)
             if kind in ("new", "updated"):
@@ -169,13 +187,30 @@ def stage_batch(warehouse: Path, run_id: str, state: RunState, results: list[Uni
                     records.setdefault(table, []).extend(rows)
             elif kind == "quarantined":
                 rejects.append(_reject_quarantine_row(result))
-        wh.store_raw(con, run_id, [(r.raw_hash, r.raw) for r in results])
-        wh.stage_documents(con, run_id, docs, doc_outcomes)
-        for table, rows in records.items():
-            wh.stage_records(con, table, rows)
-        wh.quarantine_rows(con, run_id, rejects)
-        wh.stage_inputs(con, run_id, inputs)
+        con.execute("BEGIN TRANSACTION")
+        try:
+            wh.store_raw(con, run_id, [(r.raw_hash, r.raw) for r in results])
+            wh.stage_documents(con, run_id, docs, doc_outcomes)
+            for table, rows in records.items():
+                wh.stage_records(con, table, rows)
+            wh.stage_quarantine(con, run_id, rejects)
+            wh.stage_inputs(con, run_id, inputs)
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+    state.merge(trial)
     return outcome
+
+
+def _classify_unchanged(unit: RawUnit, published: wh.SourceState, state: RunState) -> tuple[str, dict[str, Any]]:
+    """A unit whose bytes are already published: unchanged, unless the run already had its source."""
+    if unit.source_id in state.seen_source_ids:
+        row = _input_row(unit.source_uri, unit.source_id, published.raw_hash, "duplicate", None)
+        row["duplicate_of"], row["reason_code"] = published.doc_id, "duplicate_source_id"
+        return "duplicate", row
+    state.seen_source_ids.add(unit.source_id)
+    return "unchanged", _input_row(unit.source_uri, unit.source_id, published.raw_hash, "unchanged", published.doc_id)
 
 
 def _classify(result: UnitResult, known: dict[str, wh.SourceState], published_content: dict[str, str],
@@ -186,22 +221,22 @@ def _classify(result: UnitResult, known: dict[str, wh.SourceState], published_co
         row["reason_code"] = result.reject.reason_code
         return "quarantined", row
     doc = result.document
-    previous = known.get(doc.source_id)
-    reprocessed = previous and previous.extractor_version != doc.extractor_version
-    if previous and previous.content_hash == doc.content_hash and not reprocessed and doc.doc_id not in state.staged_doc_ids:
-        return "unchanged", _input_row(result.source_uri, doc.source_id, result.raw_hash, "unchanged", doc.doc_id)
-    original = state.content_to_doc.get(doc.content_hash) or published_content.get(doc.content_hash)
-    if doc.doc_id in state.staged_doc_ids:
+    if doc.source_id in state.seen_source_ids:
         # The same source id twice in one run (e.g. a repeated JSONL id): the first one wins.
         row = _input_row(result.source_uri, doc.source_id, result.raw_hash, "duplicate", None)
         row["duplicate_of"], row["reason_code"] = doc.doc_id, "duplicate_source_id"
         return "duplicate", row
+    state.seen_source_ids.add(doc.source_id)
+    previous = known.get(doc.source_id)
+    reprocessed = previous and previous.extractor_version != doc.extractor_version
+    if previous and previous.content_hash == doc.content_hash and not reprocessed:
+        return "unchanged", _input_row(result.source_uri, doc.source_id, result.raw_hash, "unchanged", doc.doc_id)
+    original = state.content_to_doc.get(doc.content_hash) or published_content.get(doc.content_hash)
     if original and original != doc.doc_id:
         row = _input_row(result.source_uri, doc.source_id, result.raw_hash, "duplicate", None)
         row["duplicate_of"], row["reason_code"] = original, "duplicate_content"
         return "duplicate", row
     state.content_to_doc[doc.content_hash] = doc.doc_id
-    state.staged_doc_ids.add(doc.doc_id)
     kind = "updated" if previous else "new"  # same content under new extractors counts as updated
     return kind, _input_row(result.source_uri, doc.source_id, result.raw_hash, kind, doc.doc_id)
 
@@ -247,11 +282,17 @@ class AuditResult:
     quarantined: dict[str, int]
 
 
+# Tables derived from others: a failing row there means a bug, not bad input, so it holds the
+# run back instead of being quarantined.
+DERIVED_TABLES = ("ingest_runs", "entities")
+
+
 def audit(warehouse: Path, data_dir: Path, run_id: str, units_read: int) -> AuditResult:
     """Validate the staged rows; move rows failing critical checks to quarantine.
 
     ``units_read`` is how many input units the run read: the run's own row is checked to account
-    for every one of them.
+    for every one of them. When rows were quarantined, entities are resolved again without them
+    and the rebuilt entity table is validated once more.
     """
     from newsetl.quality import validate_tables
     from newsetl.schemas.suites import SUITES
@@ -260,22 +301,32 @@ def audit(warehouse: Path, data_dir: Path, run_id: str, units_read: int) -> Audi
         frames = wh.audit_frames(con)
         frames["ingest_runs"] = wh.run_balance_frame(con, run_id, units_read)
     report = validate_tables(frames, data_dir, run_id)
-    blocked = dict(report.errors)
-    if report.failures.pop("ingest_runs", None):
-        blocked["ingest_runs.counts_balance"] = f"{units_read} input units were read but not all were recorded"
-    if blocked:
-        # Nothing names rows to quarantine here: hold the whole run back.
-        with writer(warehouse) as con:
-            wh.store_dq_results(con, report.rows())
-        raise ValidationBlocked("run held back, nothing published: " + "; ".join(f"{k}: {v}" for k, v in blocked.items()))
+    _hold_back_if_blocked(warehouse, report)
     quarantined = {}
     with writer(warehouse) as con:
         wh.store_dq_results(con, report.rows())
         # Documents first: their records leave staging with them.
         for table in sorted(report.failures, key=lambda t: t != "documents"):
-            keys = SUITES[table].key_columns
-            quarantined[table] = wh.reject_staged(con, run_id, table, report.failures[table], keys)
+            quarantined[table] = wh.reject_staged(con, run_id, table, report.failures[table], SUITES[table].key_columns)
+    if any(quarantined.values()):
+        resolve_entities(warehouse)
+        with writer(warehouse) as con:
+            entities = wh.staged_entities(con)
+        recheck = validate_tables({"entities": entities}, data_dir, f"{run_id}-entities")
+        _hold_back_if_blocked(warehouse, recheck)
     return AuditResult(report.success, list(report.warnings), str(report.docs_index), quarantined)
+
+
+def _hold_back_if_blocked(warehouse: Path, report) -> None:
+    """Raise :class:`ValidationBlocked` when a check could not run or a derived table failed."""
+    blocked = dict(report.errors)
+    for table in DERIVED_TABLES:
+        for key, checks in report.failures.pop(table, {}).items():
+            blocked[f"{table} {key}"] = ", ".join(checks)
+    if blocked:
+        with writer(warehouse) as con:
+            wh.store_dq_results(con, report.rows())
+        raise ValidationBlocked("run held back, nothing published: " + "; ".join(f"{k}: {v}" for k, v in blocked.items()))
 
 
 def publish(warehouse: Path, run_id: str) -> None:
@@ -290,8 +341,12 @@ def refresh_search_index(warehouse: Path) -> None:
 
     with writer(warehouse) as con:
         search.rebuild_index(con)
+        wh.mark_indexed(con)
 
 
-def counts_frame(counts: dict[str, int]) -> pd.DataFrame:
-    """The run's counts as a one-row table (for artifacts and the CLI)."""
-    return pd.DataFrame([counts])
+def search_index_stale(warehouse: Path) -> bool:
+    """Whether a completed run published documents the search index does not cover yet."""
+    with writer(warehouse) as con:
+        return wh.index_stale(con)
+
+

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from newsetl.pipeline import RunState, UnitResult, _classify
+from newsetl.pipeline import RunState, UnitResult, _classify, _classify_unchanged
+from newsetl.schemas.records import RawUnit
 from newsetl.schemas.records import Document, Reject
 from newsetl.warehouse.load import SourceState
 
@@ -51,3 +52,23 @@ def test_a_reject_is_quarantined_with_its_reason():
     reject = Reject("/in/x.txt", "x.txt", "binary", "looks like binary data", b"\x89PNG", "r")
     kind, row = _classify(UnitResult("/in/x.txt", "x.txt", "r", b"\x89PNG", reject=reject), {}, {}, RunState())
     assert (kind, row["reason_code"], row["doc_id"]) == ("quarantined", "binary", None)
+
+
+def test_a_repeated_source_id_stays_a_duplicate_when_its_first_copy_is_unchanged():
+    """A JSONL file with one id twice: on a rerun the first line is unchanged and the second must
+    stay a duplicate, not turn into an update of the first."""
+    state = RunState()
+    first = RawUnit("/in/a.jsonl#L1", "a", "jsonl", b"{}")
+    assert _classify_unchanged(first, published("a", "h1"), state)[0] == "unchanged"
+    kind, row = _classify(result("a", "h2"), {"a": published("a", "h1")}, {}, state)
+    assert (kind, row["reason_code"]) == ("duplicate", "duplicate_source_id")
+
+
+def test_a_retried_batch_classifies_like_its_first_attempt():
+    state = RunState()
+    trial = state.copy()
+    assert _classify(result("a", "h1"), {}, {}, trial)[0] == "new"
+    # the first attempt failed before committing: ``state`` was never merged
+    assert _classify(result("a", "h1"), {}, {}, state.copy())[0] == "new"
+    state.merge(trial)
+    assert _classify(result("a", "h1"), {}, {}, state.copy())[0] == "duplicate"

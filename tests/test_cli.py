@@ -46,6 +46,25 @@ def test_commands_before_any_ingest_say_so(tmp_path, command):
     assert "newsetl ingest" in line
 
 
+def test_user_text_is_never_read_as_console_markup(tmp_path):
+    line = one_line_error(runner.invoke(app, ["ingest", str(tmp_path / "[/x]*"), "--data-dir", str(tmp_path)]))
+    assert "[/x]" in line
+
+
+def test_a_folder_without_news_files_is_a_one_line_error(tmp_path):
+    (tmp_path / "notes.pdf").write_bytes(b"%PDF-1.4")
+    assert "no .txt" in one_line_error(runner.invoke(app, ["ingest", str(tmp_path), "--data-dir", str(tmp_path / "d")]))
+
+
+def test_a_second_ingest_while_one_runs_is_told_the_warehouse_is_busy(tmp_path):
+    from newsetl.locking import ingest_lock
+
+    with ingest_lock(tmp_path / "newsetl.duckdb"):
+        result = runner.invoke(app, ["ingest", str(SAMPLES), "--data-dir", str(tmp_path)])
+    assert result.exit_code == 3
+    assert "another ingest is writing" in result.output and "Traceback" not in result.output
+
+
 def test_warehouse_location_follows_option_then_environment(tmp_path):
     from newsetl.config import resolve_settings
 

@@ -124,6 +124,34 @@ def test_sql_command_is_read_only(sample_warehouse):
         assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == 6
 
 
+@pytest.mark.parametrize(
+    "query, message",
+    [("", "empty"), ("   ", "empty"), ("select nonsense from nowhere", "nowhere"),
+     ("copy (select 42) to '/tmp/newsetl-should-not-exist.csv'", "disabled"),
+     ("select * from read_text('/etc/hostname')", "disabled")],
+)
+def test_sql_command_refuses_bad_or_outside_queries_in_one_line(sample_warehouse, query, message):
+    data_dir, _ = sample_warehouse
+    result = cli("sql", query, "--data-dir", str(data_dir))
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert message in result.output.lower()
+    assert not Path("/tmp/newsetl-should-not-exist.csv").exists()
+
+
+def test_sql_output_shows_brackets_literally(sample_warehouse):
+    data_dir, _ = sample_warehouse
+    result = cli("sql", "select '[/x] [bold]' as odd", "--data-dir", str(data_dir))
+    assert result.exit_code == 0 and "[/x] [bold]" in result.output
+
+
+def test_export_to_a_file_path_is_a_one_line_error(sample_warehouse, tmp_path):
+    data_dir, _ = sample_warehouse
+    target = tmp_path / "taken"
+    target.write_text("a file, not a folder")
+    result = cli("export", "csv", str(target), "--data-dir", str(data_dir))
+    assert result.exit_code == 1 and "cannot export" in result.output and "Traceback" not in result.output
+
+
 @pytest.mark.parametrize("fmt", ["parquet", "csv"])
 def test_export_round_trips_row_counts(sample_warehouse, tmp_path, fmt):
     data_dir, warehouse = sample_warehouse

@@ -16,6 +16,8 @@ from typing import Iterator
 import duckdb
 
 LOCK_WAIT_ENV = "NEWSETL_LOCK_WAIT"
+READER_WAIT_SECONDS = 15.0
+WRITER_WAIT_SECONDS = 60.0  # an ingest outwaits a long-running reader rather than fail mid-run
 _LOCK_MARKERS = ("Could not set lock", "Conflicting lock", "lock on file")
 
 
@@ -67,16 +69,15 @@ def _open(path: Path, read_only: bool, retry_seconds: float) -> duckdb.DuckDBPyC
             if not _is_lock_error(exc):
                 raise WarehouseError(f"cannot open warehouse {path}: {str(exc).splitlines()[0]}") from None
             if time.monotonic() >= deadline:
-                raise WarehouseBusy(
-                    f"warehouse {path} is busy (an ingest is writing to it); retry in a few seconds"
-                ) from None
+                holder = "an ingest is writing to it" if read_only else "another process is using it"
+                raise WarehouseBusy(f"warehouse {path} is busy ({holder}); retry in a few seconds") from None
             time.sleep(delay)
             delay = min(delay * 2, 0.5)
 
 
-def _lock_wait(seconds: float | None) -> float:
-    """How long to wait for a locked warehouse: the argument, else ``NEWSETL_LOCK_WAIT``, else 15 s."""
-    return seconds if seconds is not None else float(os.environ.get(LOCK_WAIT_ENV, "15"))
+def _lock_wait(seconds: float | None, default: float) -> float:
+    """How long to wait for a locked warehouse: the argument, else ``NEWSETL_LOCK_WAIT``, else ``default``."""
+    return seconds if seconds is not None else float(os.environ.get(LOCK_WAIT_ENV, default))
 
 
 _SCHEMA_APPLIED: set[tuple[str, int]] = set()
@@ -100,7 +101,7 @@ def writer(path: Path, retry_seconds: float | None = None) -> Iterator[duckdb.Du
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise WarehouseError(f"cannot create the warehouse folder {path.parent}: {exc.strerror}") from None
-    con = _open(path, read_only=False, retry_seconds=_lock_wait(retry_seconds))
+    con = _open(path, read_only=False, retry_seconds=_lock_wait(retry_seconds, WRITER_WAIT_SECONDS))
     try:
         load_fts(con)
         ensure_schema(con, path)
@@ -114,7 +115,7 @@ def reader(path: Path, retry_seconds: float | None = None) -> Iterator[duckdb.Du
     """A read-only connection; fails with a one-line error if there is no warehouse yet."""
     if not path.exists():
         raise WarehouseError(f"no warehouse at {path}; run `newsetl ingest <paths>` first")
-    con = _open(path, read_only=True, retry_seconds=_lock_wait(retry_seconds))
+    con = _open(path, read_only=True, retry_seconds=_lock_wait(retry_seconds, READER_WAIT_SECONDS))
     try:
         load_fts(con)
         yield con

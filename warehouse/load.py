@@ -29,13 +29,8 @@ SURFACE_COLUMNS = {"leads": "text", "genres": "evidence", "sections": "heading",
                    "dates": "surface", "occupations": "evidence", "attributions": "evidence",
                    "interview_turns": "text"}
 STAGING_TABLES = ("stg_documents", "stg_document_runs", "stg_run_inputs", "stg_entities", "stg_key_map",
-                  "stg_entity_aliases")
+                  "stg_entity_aliases", "stg_quarantine")
 OUTCOMES = ("new", "unchanged", "updated", "duplicate", "quarantined")
-
-
-def register_record_table(table: str, key_columns: list[str]) -> None:
-    """Declare another per-document record table (it must have ``doc_id`` and a ``stg_`` twin)."""
-    RECORD_TABLES[table] = key_columns
 
 
 def utcnow() -> datetime:
@@ -65,8 +60,12 @@ def _insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFram
 
 
 def begin_run(con: duckdb.DuckDBPyConnection, run_id: str, flow_run_id: str | None, inputs: list[str]) -> None:
-    """Record a new run and clear staging left by any earlier, interrupted run."""
+    """Record a new run, closing any run left "running" by an interrupted process and clearing
+    its staging. The caller holds the ingest lock, so no other run is in progress."""
     clear_staging(con)
+    con.execute(
+        "UPDATE ingest_runs SET status = 'failed', finished_at = ?, message = 'abandoned: the process ended mid-run' "
+        "WHERE status = 'running'", [utcnow()])
     con.execute(
         "INSERT INTO ingest_runs (run_id, flow_run_id, started_at, status, inputs) VALUES (?, ?, ?, 'running', ?)",
         [run_id, flow_run_id, utcnow(), inputs],
@@ -115,6 +114,19 @@ def finish_run(
          counts["duplicate"], counts["quarantined"], validation_success, warnings, docs_index, message, run_id],
     )
     return counts
+
+
+def mark_indexed(con: duckdb.DuckDBPyConnection) -> None:
+    """Record that the search index now covers every run so far."""
+    con.execute("UPDATE ingest_runs SET indexed = true WHERE NOT coalesce(indexed, false)")
+
+
+def index_stale(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether a completed run changed documents after the last index rebuild."""
+    return bool(con.execute(
+        """SELECT count(*) FROM ingest_runs
+           WHERE status = 'completed' AND n_new + n_updated > 0 AND NOT coalesce(indexed, false)"""
+    ).fetchone()[0])
 
 
 def fail_run(con: duckdb.DuckDBPyConnection, run_id: str, message: str) -> None:
@@ -206,11 +218,11 @@ def stage_records(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[st
         _insert_frame(con, f"stg_{table}", pd.DataFrame(rows))
 
 
-def quarantine_rows(con: duckdb.DuckDBPyConnection, run_id: str, rows: list[dict[str, Any]]) -> None:
-    """Add quarantine rows; a row already quarantined (same id) only gets its last run updated."""
+def stage_quarantine(con: duckdb.DuckDBPyConnection, run_id: str, rows: list[dict[str, Any]]) -> None:
+    """Stage quarantine rows; they are published with the run (an id already quarantined by an
+    earlier run only gets its last run updated)."""
     if not rows:
         return
-    now = utcnow()
     frame = pd.DataFrame(rows)
     frame["quarantine_id"] = [
         sha256_hex("\x00".join(str(r.get(k) or "") for k in ("record_table", "source_uri", "doc_id", "reason_code", "raw_hash", "record_key")))[:32]
@@ -219,24 +231,11 @@ def quarantine_rows(con: duckdb.DuckDBPyConnection, run_id: str, rows: list[dict
     frame = frame.drop(columns=["record_key"], errors="ignore").drop_duplicates("quarantine_id")
     frame["first_run_id"] = run_id
     frame["last_run_id"] = run_id
-    frame["quarantined_at"] = now
-    con.register("_q", frame)
-    try:
-        con.execute("UPDATE quarantine SET last_run_id = ? FROM _q WHERE quarantine.quarantine_id = _q.quarantine_id", [run_id])
-        con.execute("INSERT OR IGNORE INTO quarantine BY NAME SELECT * FROM _q")
-        # Documents that failed validation: keep their input bytes with them, as for any reject.
-        con.execute("""UPDATE quarantine SET raw = r.raw FROM raw_inputs r
-                       WHERE quarantine.raw IS NULL AND quarantine.raw_hash = r.raw_hash""")
-    finally:
-        con.unregister("_q")
+    frame["quarantined_at"] = utcnow()
+    _insert_frame(con, "stg_quarantine", frame)
 
 
 # --- audit ------------------------------------------------------------------------------------
-
-
-def staged_doc_ids(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Doc ids staged in this run."""
-    return [r[0] for r in con.execute("SELECT doc_id FROM stg_documents ORDER BY doc_id").fetchall()]
 
 
 def live_keys(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -261,12 +260,17 @@ def apply_entity_resolution(con: duckdb.DuckDBPyConnection, key_map: pd.DataFram
     execute_script(con, read_sql_dml("stage_entities"))
 
 
+def staged_entities(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The rebuilt entity table staged for publishing."""
+    return con.execute("SELECT * FROM stg_entities").df()
+
+
 def audit_frames(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
     """The staged rows as DataFrames, with the computed columns the expectation suites check."""
     frames = {
         "documents": con.execute(read_sql_dml("audit_documents"), [utcnow()]).df(),
         "mentions": con.execute(read_sql_dml("audit_mentions")).df(),
-        "entities": con.execute("SELECT * FROM stg_entities").df(),
+        "entities": staged_entities(con),
         "acronyms": con.execute(read_sql_dml("audit_acronyms")).df(),
     }
     for table in RECORD_TABLES:
@@ -303,7 +307,7 @@ def reject_staged(con: duckdb.DuckDBPyConnection, run_id: str, table: str, failu
         con.execute(f"DELETE FROM {stg} s USING _failed f WHERE {join}")
     finally:
         con.unregister("_failed")
-    quarantine_rows(con, run_id, [_quarantine_row(table, rec) for rec in failed.to_dict("records")])
+    stage_quarantine(con, run_id, [_quarantine_row(table, rec) for rec in failed.to_dict("records")])
     if table == "documents":
         _drop_rejected_documents(con, failed)
     return len(failed)
@@ -353,12 +357,13 @@ def publish(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
             con.execute(f"DELETE FROM {table} USING stg_document_runs r WHERE {table}.doc_id = r.doc_id")
             con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM stg_{table}")
         execute_script(con, read_sql_dml("publish_entities"))
+        execute_script(con, read_sql_dml("publish_quarantine"))
         con.execute("INSERT INTO run_inputs BY NAME SELECT * FROM stg_run_inputs")
+        clear_staging(con)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise
-    clear_staging(con)
 
 
 def store_dq_results(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]]) -> None:

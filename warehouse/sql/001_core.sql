@@ -19,6 +19,7 @@ CREATE TABLE IF NOT EXISTS ingest_runs (
     validation_success  BOOLEAN,
     validation_warnings VARCHAR[],
     docs_index          VARCHAR,
+    indexed             BOOLEAN DEFAULT false,     -- the search index covers this run's documents
     message             VARCHAR
 );
 
@@ -121,3 +122,4 @@ CREATE TABLE IF NOT EXISTS stg_document_runs (
     outcome  VARCHAR NOT NULL   -- new | updated
 );
 CREATE TABLE IF NOT EXISTS stg_run_inputs AS SELECT * FROM run_inputs WITH NO DATA;
+CREATE TABLE IF NOT EXISTS stg_quarantine AS SELECT * FROM quarantine WITH NO DATA;

@@ -9,15 +9,14 @@ SELECT
     version, first_seen_run, last_seen_run
 FROM documents;
 
--- Runs, newest first, with the count identity checked.
+-- Runs with the count identity checked (order by started_at for the newest first).
 CREATE OR REPLACE VIEW v_runs AS
 SELECT
     run_id, flow_run_id, status, started_at, finished_at, inputs,
     n_seen, n_new, n_unchanged, n_updated, n_duplicate, n_quarantined,
     n_seen = n_new + n_unchanged + n_updated + n_duplicate + n_quarantined AS counts_balance,
-    validation_success, validation_warnings, docs_index
-FROM ingest_runs
-ORDER BY started_at DESC;
+    validation_success, validation_warnings, docs_index, message
+FROM ingest_runs;
 
 -- What was rejected, and why (raw bytes left out; they are in quarantine.raw).
 CREATE OR REPLACE VIEW v_quarantine AS

@@ -40,7 +40,7 @@ WITH candidates AS (
         e.doc_id, e.record_no, dt.surface AS date_surface, dt.start_date, dt.end_date, dt.granularity,
         abs(dt.char_start - e.char_start) AS distance,
         substring(d.text, least(dt.char_end, e.char_end) + 1,
-                  greatest(dt.char_start, e.char_start) - least(dt.char_end, e.char_end)) AS between_text
+                  greatest(0, greatest(dt.char_start, e.char_start) - least(dt.char_end, e.char_end))) AS between_text
     FROM named_events AS e
     JOIN documents AS d USING (doc_id)
     JOIN dates AS dt ON dt.doc_id = e.doc_id
