@@ -104,13 +104,13 @@ def ingest(paths: list[str], warehouse: str | None = None, data_dir: str | None 
         except BaseException as exc:
             record_failure(settings.warehouse, run_id, exc)
             raise
-        counts = close_run(settings.warehouse, run_id, result, changed)
+        counts, note = close_run(settings.warehouse, run_id, result, changed)
     publish_artifact(run_id, counts, result)
     get_run_logger().info("run %s: %s; validation %s", run_id, ", ".join(f"{k} {v}" for k, v in counts.items()),
                           "passed" if result.success else "failed")
     return {"run_id": run_id, "counts": counts, "validation_success": result.success,
             "warnings": result.warnings, "quarantined_records": result.quarantined,
-            "docs_index": result.docs_index, "warehouse": str(settings.warehouse)}
+            "docs_index": result.docs_index, "warehouse": str(settings.warehouse), "note": note}
 
 
 def load_and_audit(settings: Settings, run_id: str, paths: list[str], batch_size: int,
@@ -134,8 +134,9 @@ def load_and_audit(settings: Settings, run_id: str, paths: list[str], batch_size
     return changed, result
 
 
-def close_run(warehouse: Path, run_id: str, result: pipeline.AuditResult, changed: int) -> dict[str, int]:
-    """After publishing: refresh the search index when needed, then store the final counts.
+def close_run(warehouse: Path, run_id: str, result: pipeline.AuditResult, changed: int) -> tuple[dict[str, int], str | None]:
+    """After publishing: refresh the search index when needed, then store the final counts
+    (returned with a note when the index could not be rebuilt).
 
     A failed index rebuild does not undo the published run: it is noted on the run and the next
     run rebuilds the index.
@@ -147,7 +148,7 @@ def close_run(warehouse: Path, run_id: str, result: pipeline.AuditResult, change
         except Exception as exc:
             note = f"published, but the search index was not rebuilt ({exc}); the next run rebuilds it"
             get_run_logger().error(note)
-    return finish_run(warehouse, run_id, result, note)
+    return finish_run(warehouse, run_id, result, note), note
 
 
 def record_failure(warehouse: Path, run_id: str, exc: BaseException) -> None:

@@ -1,6 +1,7 @@
 """The ``newsetl`` command line: ingest news, inspect runs, quarantine and data quality, query."""
 from __future__ import annotations
 
+import json
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -84,6 +85,8 @@ def ingest(
     verdict = ("[green]passed[/]" if summary["validation_success"]
                else f"[red]failed[/]: {n_rows} row(s) failed critical checks and were quarantined (`newsetl quarantine`)")
     out.print(f"validation: {verdict}" + (f"; warnings: {', '.join(summary['warnings'])}" if summary["warnings"] else ""))
+    if summary.get("note"):
+        out.print(f"[yellow]note:[/] {escape(summary['note'])}", highlight=False)
     out.print(f"warehouse: {summary['warehouse']}", highlight=False)
     out.print(f"report:    {summary['docs_index']}", highlight=False)
 
@@ -184,12 +187,47 @@ def sql(
             fail(str(exc).splitlines()[0])
 
     frame = _query(run, data_dir, warehouse)
-    if fmt == "csv":
-        sys.stdout.write(frame.to_csv(index=False))
-    elif fmt == "json":
-        sys.stdout.write(frame.to_json(orient="records", force_ascii=False, date_format="iso") + "\n")
+    if fmt == "json":
+        records = [{k: _json_value(v) for k, v in row.items()} for row in frame.to_dict("records")]
+        sys.stdout.write(json.dumps(records, ensure_ascii=False, default=str) + "\n")
+    elif fmt == "csv":
+        sys.stdout.write(frame.map(_text_value).to_csv(index=False))
     else:
-        _print_frame(frame)
+        _print_frame(frame.map(_text_value))
+
+
+def _json_value(value):
+    """A query value as plain JSON data: lists for arrays, base64 for bytes, None for NA."""
+    import base64
+
+    import numpy as np
+    import pandas as pd
+
+    if isinstance(value, np.ndarray):
+        return [_json_value(v) for v in value.tolist()]
+    if isinstance(value, (list, tuple)):
+        return [_json_value(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _json_value(v) for k, v in value.items()}
+    if isinstance(value, (bytes, bytearray)):
+        return base64.b64encode(bytes(value)).decode("ascii")
+    if isinstance(value, np.generic):
+        return value.item()
+    if hasattr(value, "isoformat") and not pd.isna(value):
+        return value.isoformat()
+    if not isinstance(value, (str, bool)) and pd.isna(value):
+        return None
+    return value
+
+
+def _text_value(value):
+    """A query value for a table or CSV cell: arrays and structs as JSON text, not numpy reprs."""
+    if isinstance(value, (bytes, bytearray)):
+        return f"<{len(value)} bytes>"
+    plain = _json_value(value)
+    if isinstance(plain, (list, dict)):
+        return json.dumps(plain, ensure_ascii=False, default=str)
+    return plain
 
 
 @app.command()

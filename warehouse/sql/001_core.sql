@@ -23,6 +23,9 @@ CREATE TABLE IF NOT EXISTS ingest_runs (
     message             VARCHAR
 );
 
+-- Columns added after the first release, for warehouses created before them.
+ALTER TABLE ingest_runs ADD COLUMN IF NOT EXISTS indexed BOOLEAN DEFAULT false;
+
 -- Exact input bytes, keyed by their hash, so any document can be reprocessed.
 CREATE TABLE IF NOT EXISTS raw_inputs (
     raw_hash      VARCHAR PRIMARY KEY,
