@@ -3,8 +3,9 @@
 Covers numeric dates (29.01.2026, 2026-01-29), day + month name (+ year),
 month + year, bare years with «г./году» or in parentheses, year ranges
 («2026-2028 гг.», «(1987–1988)»), relative forms («в октябре с.г.»,
-«С 1 января с.г.», «в этом году») and durations («сроком на три года» -> P3Y).
-A leading preposition (в, с, до, по, к) is part of the surface.
+«С 1 января с.г.», «в этом году», «вчера», «завтра»), ordinal years («в 2019-м»)
+and durations («сроком на три года» -> P3Y).  A leading preposition (в, с, до,
+по, к) is part of the surface when it is a word of its own; surfaces cover whole words.
 
 Relative expressions are resolved against the publication date when it is known.
 A date after the publication date is only produced when the text names it
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from newsetl.schemas.facts import DateExpr
 
@@ -43,12 +44,17 @@ _NUMBER_WORDS = {
 }
 _UNIT_CODES = (("год", "Y"), ("лет", "Y"), ("месяц", "M"), ("недел", "W"), ("дн", "D"), ("ден", "D"))
 
-_PREP = r"(?P<prep>(?:[Сс]о?|[Дд]о|[Пп]о|[Вв]о?|[Кк])\s+)?"
-_YEAR_WORD = r"(?:\s*(?:гг?\.|год(?:а|у|ом|е)?|годов|годах))"
+# A preposition is a word of its own: never the last letter of the word before («Решетников 1 февраля»).
+_PREP = r"(?P<prep>(?<![^\W\d_])(?:[Сс]о?|[Дд]о|[Пп]о|[Вв]о?|[Кк])\s+)?"
+# Whole words only: «2026–2028 годы» must not be cut to «2026–2028 год».
+_YEAR_WORD = r"(?:\s*(?:гг?\.|год(?:ами|ам|ах|ов|ом|ы|а|у|е)?\b))"
 _CURRENT_YEAR = r"(?P<cur>\s*(?:с\.\s?г\.|сего\s+года|этого\s+года|текущего\s+года))"
 _PREV_YEAR = r"(?P<prev>\s*прошлого\s+года)"
 _NEXT_YEAR = r"(?P<next>\s*следующего\s+года)"
 _YEAR = r"(?P<year>(?:19|20)\d{2})"
+# An ordinal year ending: «в 2019-м», «в 2019-м году».
+_ORDINAL_YEAR = r"(?:-м\b(?:\s+году\b)?)"
+_RELATIVE_DAYS = {"позавчера": -2, "вчера": -1, "сегодня": 0, "завтра": 1, "послезавтра": 2}
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("iso", re.compile(r"\b(?P<y>(?:19|20)\d{2})-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b")),
@@ -63,7 +69,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"(?P<open>\()?" + _PREP + r"\b(?P<y1>(?:19|20)\d{2})\s*(?:[-–—]|по|до)\s*(?P<y2>(?:19|20)\d{2})\b"
         + _YEAR_WORD + r"?(?(open)\))")),
     ("year", re.compile(
-        r"(?P<open>\()(?P<pyear>(?:19|20)\d{2})" + _YEAR_WORD + r"?\)|" + _PREP + r"\b" + _YEAR + _YEAR_WORD)),
+        r"(?P<open>\()(?P<pyear>(?:19|20)\d{2})" + _YEAR_WORD + r"?\)|"
+        + _PREP + r"\b" + _YEAR + "(?:" + _YEAR_WORD + "|" + _ORDINAL_YEAR + ")")),
+    ("relative_day", re.compile(r"\b(?P<rday>" + "|".join(_RELATIVE_DAYS) + r")\b", re.I)),
     ("relative_year", re.compile(
         r"\b(?P<prep>[Вв]\s+)(?P<which>этом|текущем|прошлом|следующем)\s+году\b")),
     ("duration", re.compile(
@@ -171,6 +179,11 @@ def _parse(kind: str, match: re.Match[str], text: str, published: date | None) -
             shift = {"прошлом": -1, "следующем": 1}.get(g["which"].casefold(), 0)
             year = published.year + shift
             return _make(text, match, "year", date(year, 1, 1), date(year, 12, 31), True, published)
+        if kind == "relative_day":
+            if not published:
+                return _make(text, match, "day", None, None, True, published)
+            day = published + timedelta(days=_RELATIVE_DAYS[g["rday"].casefold()])
+            return _make(text, match, "day", day, day, True, published)
         if kind == "duration":
             code = _duration_code(g["num"], g["word"], g["unit"])
             if code is None:
@@ -208,7 +221,7 @@ def extract_dates(text: str, published_at: datetime | date | None = None) -> lis
                 continue
             if any(expr.char_start < f.char_end and f.char_start < expr.char_end for f in found):
                 continue
-            if published:
+            if published and kind != "relative_day":
                 expr = _shift_unplanned_relative(expr, text, published)
             found.append(expr)
     return sorted(found, key=lambda d: d.char_start)

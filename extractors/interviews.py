@@ -1,10 +1,16 @@
-"""Interview turns: paragraphs that start with a speaker label, ``Speaker: ...``.
+"""Interview turns in two styles.
+
+Labelled: paragraphs that start with a speaker label, ``Speaker: ...``.
 
 A turn runs from its label to the next label (over several paragraphs), or to a
 trailing footer line.  Only labels used at least twice count, and there must be
 at least two of them, so one-off «Образование: ...» field lines are not turns.
 The interviewer is the label whose turns end with «?» most often; a label in
 quotes (an outlet such as «"Союзники. ОДКБ"») wins a tie.
+
+Dashed: paragraphs that start with «—», «–» or «- », questions (ending with «?»)
+alternating with answers.  Questions are spoken by ``INTERVIEWER``; answers by
+the one person named before the first turn (title and lead), else ``INTERVIEWEE``.
 """
 from __future__ import annotations
 
@@ -17,6 +23,11 @@ from newsetl.schemas.facts import InterviewTurn
 from newsetl.schemas.records import Mention
 
 MIN_TURNS_PER_SPEAKER = 2
+INTERVIEWER = "корреспондент"
+INTERVIEWEE = "собеседник"
+MIN_DASHED_QUESTIONS = 2
+_DASH_OPENING = re.compile(r"(?:[—–]|-(?=\s))\s*")
+_PREAMBLE_PARAGRAPHS = 3
 _QUOTES = "\"«»“”„'"
 
 
@@ -54,8 +65,55 @@ def _speaker_key(label_start: int, label_end: int, mentions: Sequence[Mention]) 
     return None
 
 
+def _dashed_starts(text: str) -> list[tuple[int, int]]:
+    """(paragraph start, turn text start) for every paragraph that opens with a dash."""
+    found = []
+    for start, end in paragraphs(text):
+        match = _DASH_OPENING.match(text, start, end)
+        if match and match.end() < end:
+            found.append((start, match.end()))
+    return found
+
+
+def _interviewee(text: str, before: int, mentions: Sequence[Mention]) -> tuple[str, str | None]:
+    """(speaker, key) of the one person named in the title/lead before ``before``, else «собеседник»."""
+    preamble = paragraphs(text[:before])[:_PREAMBLE_PARAGRAPHS]
+    people = {m.key: m for m in mentions if m.type == "PER"
+              and any(start <= m.start and m.stop <= end for start, end in preamble)}
+    if len(people) != 1:
+        return INTERVIEWEE, None
+    person = next(iter(people.values()))
+    return person.normal, person.key
+
+
+def _dashed_turns(text: str, mentions: Sequence[Mention]) -> list[InterviewTurn]:
+    """Turns of a dash-style interview, or [] unless it opens with a question and has at least
+    two questions and two answers (so direct speech in news is not an interview)."""
+    starts = _dashed_starts(text)
+    spans = []
+    for i, (para_start, body_start) in enumerate(starts):
+        limit = starts[i + 1][0] if i + 1 < len(starts) else len(text)
+        body_end = _turn_end(text, body_start, limit)
+        spans.append((body_start, body_end, text[body_start:body_end].rstrip().endswith("?")))
+    questions = sum(is_question for _, _, is_question in spans)
+    if not spans or not spans[0][2] or questions < MIN_DASHED_QUESTIONS or len(spans) - questions < 2:
+        return []
+    guest, guest_key = _interviewee(text, starts[0][0], mentions)
+    return [
+        InterviewTurn(turn_no=n, speaker=INTERVIEWER if is_question else guest,
+                      speaker_key=None if is_question else guest_key, is_question=is_question,
+                      text=text[start:end], char_start=start, char_end=end)
+        for n, (start, end, is_question) in enumerate(spans, start=1)
+    ]
+
+
 def extract_turns(text: str, mentions: Sequence[Mention] = ()) -> list[InterviewTurn]:
-    """Question/answer turns of an interview; an empty list for other texts."""
+    """Question/answer turns of an interview (labelled, else dashed); [] for other texts."""
+    return _labelled_turns(text, mentions) or _dashed_turns(text, mentions)
+
+
+def _labelled_turns(text: str, mentions: Sequence[Mention]) -> list[InterviewTurn]:
+    """Turns of a ``Speaker: ...`` interview (see the module doc)."""
     labels = _label_starts(text)
     counts = Counter(speaker for _, speaker, _ in labels)
     speakers = {s for s, n in counts.items() if n >= MIN_TURNS_PER_SPEAKER}

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
 
@@ -45,8 +45,13 @@ POSITION_HEADS = frozenset("""
 патриарх митрополит епископ генерал генерал-майор генерал-лейтенант генерал-полковник полковник
 адмирал маршал парламентарий управляющий оператор солист хореограф наблюдатель докладчик прокурор
 генпрокурор судья омбудсмен уполномоченный консул атташе дипломат аким префект консультант
-кандидат претендент преемник предшественник президент-элект сотрудник вице-спикер
+кандидат претендент президент-элект сотрудник вице-спикер
 """.split()) - {"министерство"}
+
+# Relations between people, not posts: «Его предшественник Алексей Смирнов».
+RELATIONAL_NOUNS = frozenset({"предшественник", "преемник", "коллега", "соратник", "сторонник", "противник",
+                              "союзник", "соперник", "оппонент", "партнер", "друг", "подчиненный"})
+assert not POSITION_HEADS & RELATIONAL_NOUNS
 
 # Heads that name a post only with an organisation or a name after them (too generic alone).
 _CANDIDACY_HEADS = frozenset({"кандидат", "претендент"})
@@ -75,8 +80,20 @@ _APPOINT_NOUNS = {"назначение": "appointed", "избрание": "appo
 _PREDICATE_VERBS = {"назначить": "appointed", "избрать": "appointed", "стать": "appointed",
                     "утвердить": "appointed", "занять": "appointed", "занимать": "held",
                     "являться": "held", "работать": "held", "служить": "held", "оставаться": "held",
+                    "быть": "held",
                     "покинуть": "left", "уйти": "left", "освободить": "left", "уволить": "left"}
 _POST_NOUNS = frozenset({"пост", "должность", "место", "кресло"})
+# «До назначения X был председателем ...»: the appointment is another post's, this one is past.
+_BEFORE_EVENT = frozenset({"до", "перед", "накануне"})
+_PASSIVE_APPOINT = frozenset({"назначить", "избрать", "утвердить"})
+# Leaving a post without naming it: «подал в отставку», «покинул пост», «освобожден от должности».
+_LEAVING = re.compile(
+    r"(?:под[ао]л[аио]?|уш[её]л|ушл[аио]|(?:был[аио]?\s+)?отправлен[аы]?)\s+в\s+отставку"
+    r"|покинул[аио]?\s+(?:свой\s+|занимаемый\s+)?(?:пост|должность)"
+    r"|(?:был[аио]?\s+)?(?:освобожд[её]н[аы]?|уволен[аы]?|отстран[её]н[аы]?)\s+от\s+(?:занимаемой\s+)?"
+    r"(?:должности|поста)", re.I)
+_LEAVING_GAP_WORDS = 3
+_NEAREST_TITLE_CHARS = 600
 _HOLDING_PHRASES = re.compile(r"\b(?:на\s+посту|на\s+должности|в\s+должности|в\s+качестве)\s+", re.I)
 
 
@@ -121,6 +138,8 @@ def _head_lemma(token: _Token) -> str | None:
     if token.mention is not None or token.is_punct or not token.text[0].isalpha():
         return None
     word = token.low
+    if word in RELATIONAL_NOUNS or token.lemma() in RELATIONAL_NOUNS:
+        return None
     for prefix in ("экс-", "экс"):
         if word.startswith(prefix) and word[len(prefix):] in POSITION_HEADS:
             return word[len(prefix):]
@@ -297,13 +316,34 @@ def _kind_from_modifiers(tokens: Sequence[_Token], post: _Post, default: str) ->
     return default
 
 
+def _acting(tokens: Sequence[_Token], first: int, head: int) -> int | None:
+    """Index of «исполняющим» in «(временно) исполняющим обязанности <post>», else None."""
+    for i in range(first, head - 1):
+        if tokens[i].low.startswith("исполняющ") and tokens[i + 1].low == "обязанности":
+            return i
+    return None
+
+
+def _acting_position(text: str, tokens: Sequence[_Token], first: int, acting: int, end: int) -> str:
+    """«временно исполняющим обязанности губернатора» -> «временно исполняющий обязанности губернатора»:
+    only the participle is put in the nominative, the post after it stays genitive."""
+    forms = [f for f in tokens[acting].forms if f.tag.POS in ("PRTF", "ADJF")]
+    nominative = forms[0].inflect({"Nom", "Sing", "Masc"}) if forms else None
+    words = [t.low for t in tokens[first:acting]] + [nominative.word if nominative else tokens[acting].low]
+    return " ".join(words + [text[tokens[acting].stop:tokens[end - 1].stop].strip()])
+
+
 def _occupation(text: str, tokens: Sequence[_Token], post: _Post, person: Mention, kind: str,
                 span: tuple[int, int], dates: tuple[date | None, date | None] = (None, None)) -> Occupation:
     position_start = tokens[post.first].start
     position_end = tokens[post.end - 1].stop
-    position = _nominative(tokens, post.first, post.head)
-    if post.end > post.head + 1:
-        position += " " + text[tokens[post.head].stop:position_end].strip()
+    acting = _acting(tokens, post.first, post.head)
+    if acting is not None:
+        position = _acting_position(text, tokens, post.first, acting, post.end)
+    else:
+        position = _nominative(tokens, post.first, post.head)
+        if post.end > post.head + 1:
+            position += " " + text[tokens[post.head].stop:position_end].strip()
     return Occupation(
         person_key=person.key, person=person.normal, position=position,
         org_key=post.org.key if post.org else None, org=post.org_text,
@@ -477,6 +517,8 @@ def _occupations_predicate(text, tokens, person: Mention, dates, sentence) -> li
     # «назначении PER генеральным секретарем ...»
     for k in range(max(0, first - 2), first):
         kind = _APPOINT_NOUNS.get(tokens[k].lemma())
+        if kind and k > 0 and tokens[k - 1].low in _BEFORE_EVENT:
+            break  # «До назначения PER был ...»: read the verb below
         if kind:
             post = _post_after(text, tokens, last, max_skip=3)
             if post:
@@ -490,6 +532,9 @@ def _occupations_predicate(text, tokens, person: Mention, dates, sentence) -> li
         if tok.mention is not None or (tok.is_punct and tok.text != "-"):
             break
         kind = _PREDICATE_VERBS.get(tok.lemma()) if _is_verb(tok) else None
+        if kind == "held" and tok.lemma() == "быть" and k + 1 < len(tokens) and _is_verb(tokens[k + 1]) \
+                and tokens[k + 1].lemma() in _PREDICATE_VERBS:
+            continue  # «был назначен»: the participle decides
         if kind:
             post = _post_after(text, tokens, k + 1)
             if post:
@@ -509,6 +554,65 @@ def _occupations_predicate(text, tokens, person: Mention, dates, sentence) -> li
             found.append(_occupation(text, tokens, post, person, "held", span,
                                      _dates_for(dates, sentence[0], sentence[1])))
     return found
+
+
+def _occupations_passive(text, tokens, person: Mention, dates, sentence) -> list[Occupation]:
+    """«Исполняющим обязанности главы назначен его первый заместитель PER»: an instrumental
+    post right before a passive «назначен/избран/утвержден», the person after it."""
+    first, last = _mention_range(tokens, person)
+    for v in range(first - 1, 0, -1):
+        tok = tokens[v]
+        if tok.mention is not None or (tok.is_punct and tok.text != "-"):
+            return []
+        if tok.pos() != "PRTS" or tok.lemma() not in _PASSIVE_APPOINT:
+            continue
+        title = _title_before(tokens, v)
+        if title is None:
+            return []
+        start, head = title
+        acting = _acting(tokens, start, head)
+        if "ablt" not in _cases(tokens[acting if acting is not None else head]):
+            return []
+        post = _post_at(text, tokens, start, head, v)
+        span = (tokens[start].start, tokens[last - 1].stop)
+        return [_occupation(text, tokens, post, person, "appointed", span,
+                            _dates_for(dates, sentence[0], sentence[1]))]
+    return []
+
+
+def _leaving(text: str, tokens: Sequence[_Token], person: Mention) -> re.Match[str] | None:
+    """«подал в отставку», «покинул пост» ... within a few words after the person's name."""
+    _, last = _mention_range(tokens, person)
+    match = _LEAVING.search(text, tokens[last - 1].stop, tokens[-1].stop)
+    if match is None:
+        return None
+    gap = text[tokens[last - 1].stop:match.start()]
+    if re.search(r"[.,;:!?()«»\"]", gap) or len(gap.split()) > _LEAVING_GAP_WORDS:
+        return None
+    return match
+
+
+def _occupations_left(text, tokens, person: Mention, earlier: Sequence[Occupation]) -> list[Occupation]:
+    """Kind ``left`` for a person who resigns or is dismissed.
+
+    The post is the one named after the phrase («ушел в отставку с поста губернатора»),
+    else the person's title in this sentence, else the person's nearest earlier title.
+    """
+    match = _leaving(text, tokens, person)
+    if match is None:
+        return []
+    after = next((j for j, t in enumerate(tokens) if t.start >= match.end()), None)
+    post = _post_after(text, tokens, after, max_skip=2) if after is not None else None
+    if post is not None and tokens[post.first].start - match.end() < 12:
+        first, _ = _mention_range(tokens, person)
+        return [_occupation(text, tokens, post, person, "left", (tokens[first].start, tokens[post.stop - 1].stop))]
+    titles = [o for o in earlier if o.person_key == person.key and o.char_start < match.start()
+              and match.start() - o.char_start <= _NEAREST_TITLE_CHARS]
+    if not titles:
+        return []
+    nearest = max(titles, key=lambda o: o.char_start)
+    return [replace(nearest, kind="left", start=None, end=None,
+                    evidence=text[nearest.char_start:match.end()], char_end=match.end())]
 
 
 # --- pattern 4: biography lists ---------------------------------------------------------
@@ -607,6 +711,8 @@ def extract_occupations(text: str, mentions: Sequence[Mention],
             found += _occupations_title_before(text, tokens, person)
             found += _occupations_title_after(text, tokens, person)
             found += _occupations_predicate(text, tokens, person, dates, sentence)
+            found += _occupations_passive(text, tokens, person, dates, sentence)
+            found += _occupations_left(text, tokens, person, found)
     for p_start, p_end in paragraphs(text):
         if not _YEAR_IN_PARENS.search(text, p_start, p_end):
             continue

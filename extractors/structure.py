@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from razdel import sentenize
+
 from newsetl.schemas.facts import Genre, InterviewTurn, Lead, Section
 
 MAX_HEADING_WORDS = 12
@@ -115,7 +117,8 @@ def detect_genre(text: str, turns: Sequence[InterviewTurn]) -> Genre:
     """``interview`` when the text has question/answer turns, else ``news``.
 
     The evidence is the word «интервью» (or the first question turn) for an
-    interview, and the reporting phrase («сообщает ...») or the lead for news.
+    interview, and the reporting phrase («сообщает ...») or the lead's first
+    sentence for news.
     """
     if any(t.is_question for t in turns) and any(not t.is_question for t in turns):
         word = _INTERVIEW_WORD.search(text)
@@ -128,5 +131,14 @@ def detect_genre(text: str, turns: Sequence[InterviewTurn]) -> Genre:
         return Genre("news", verb.group(), verb.start(), verb.end())
     lead = extract_lead(text)
     if lead:
-        return Genre("news", lead.text, lead.char_start, lead.char_end)
+        start, end = _first_sentence(text, lead)
+        return Genre("news", text[start:end], start, end)
     return Genre("news", "", 0, 0)
+
+
+def _first_sentence(text: str, lead: Lead) -> tuple[int, int]:
+    """Offsets of the lead's first sentence (a long one-paragraph text is not evidence)."""
+    first = next(iter(sentenize(lead.text)), None)
+    if first is None:
+        return lead.char_start, lead.char_end
+    return lead.char_start + first.start, lead.char_start + first.stop

@@ -79,3 +79,42 @@ def test_month_names_in_all_cases(text, surface, month):
 
 def test_plain_numbers_are_not_years():
     assert extract_dates("Задержано 2025 человек, ранено 1999.", PUBLISHED) == []
+
+
+@pytest.mark.parametrize("text, surface", [
+    # a preposition is a word of its own, not the last letter of a surname
+    ("Максим Решетников 1 февраля посетил завод.", "1 февраля"),
+    ("Антон Силуанов 21.11.2026 выступил в Думе.", "21.11.2026"),
+    ("Олег Кожемяко в 2025 году переизбран.", "в 2025 году"),
+    ("Встреча прошла в 21.11.2025 в Кремле.", "в 21.11.2025"),
+    # the surface covers whole words
+    ("Бюджет на 2026–2028 годы принят.", "2026–2028 годы"),
+    ("Итоги 2025 годом позже.", "2025 годом"),
+])
+def test_surface_boundaries(text, surface):
+    assert [d.surface for d in extract_dates(text, PUBLISHED)] == [surface]
+
+
+@pytest.mark.parametrize("text, published, surface, start, end, granularity, relative", [
+    ("Вчера министр прибыл в Казань.", PUBLISHED, "Вчера", date(2026, 1, 28), date(2026, 1, 28), "day", True),
+    ("Заседание пройдет сегодня.", PUBLISHED, "сегодня", date(2026, 1, 29), date(2026, 1, 29), "day", True),
+    ("Он вернется завтра.", PUBLISHED, "завтра", date(2026, 1, 30), date(2026, 1, 30), "day", True),
+    ("Он вернется завтра.", None, "завтра", None, None, "day", True),
+    ("Кризис начался в 2019-м.", PUBLISHED, "в 2019-м", date(2019, 1, 1), date(2019, 12, 31), "year", False),
+    ("Кризис начался в 2019-м году.", PUBLISHED, "в 2019-м году", date(2019, 1, 1), date(2019, 12, 31),
+     "year", False),
+])
+def test_relative_days_and_ordinal_years(text, published, surface, start, end, granularity, relative):
+    [expr] = extract_dates(text, published)
+    assert (expr.surface, expr.start, expr.end, expr.granularity, expr.is_relative, expr.resolved) == \
+        (surface, start, end, granularity, relative, start is not None)
+    assert text[expr.char_start:expr.char_end] == surface
+
+
+@pytest.mark.parametrize("text", [
+    "Сегодняшний номер вышел без опечаток.",  # an adjective, not the relative day
+    "Квартира 2019-ми годами не ремонтировалась.",
+    "Номер 2019-м2 не существует.",
+])
+def test_no_relative_day_or_ordinal_year(text):
+    assert extract_dates(text, PUBLISHED) == []

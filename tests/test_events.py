@@ -50,3 +50,29 @@ def test_mottos_and_outlets_are_not_events(text):
 ])
 def test_triggers_other_than_exercises(text, name, kind):
     assert (name, kind) in {(e.name, e.kind) for e in extract_events(text)}
+
+
+@pytest.mark.parametrize("text, name, kind", [
+    ("Он посетил Петербургский международный экономический форум в июне.",
+     "Петербургский международный экономический форум", "forum"),
+    ("Путин выступил на пленарном заседании Восточного экономического форума во Владивостоке.",
+     "Восточного экономического форума", "forum"),
+    ("Минфин разработал Государственную программу развития сельского хозяйства до 2030 года.",
+     "Государственную программу развития сельского хозяйства", "programme"),
+])
+def test_unquoted_names_are_capitalised_noun_phrases(text, name, kind):
+    assert [(e.name, e.kind) for e in extract_events(text)] == [(name, kind)]
+    assert all(text[e.char_start:e.char_end] == e.name for e in extract_events(text))
+
+
+@pytest.mark.parametrize("text", [
+    # a verb or a person's name before the trigger is not part of a name
+    "Глава Сбербанка Герман Греф выступил на форуме в Сочи.",
+    "Правительство России утвердило программу поддержки автомобильной отрасли на 2026 год.",
+    "Иван Петров выступил на форуме.",
+    # lower-case adjectives only, or a capital that only starts the sentence
+    "В Москве прошла совместная конференция ОДКБ и СНГ.",
+    "Новая программа поддержки семей начнёт работу.",
+])
+def test_unquoted_triggers_without_a_name_give_nothing(text):
+    assert extract_events(text) == []

@@ -54,3 +54,43 @@ def test_question_answer_labels_in_a_small_interview():
         ("Корреспондент", True, "Как дела?"), ("Иванов", False, "Хорошо."),
         ("Корреспондент", True, "А планы?"), ("Иванов", False, "Работать."),
     ]
+
+
+DASHED = (
+    "Интервью: Алексей Лихачёв о планах Росатома\n"
+    "Глава госкорпорации «Росатом» Алексей Лихачёв рассказал о строительстве новых блоков.\n"
+    "— Алексей Евгеньевич, как прошел год?\n"
+    "— В этом году мы запустили два блока.\n"
+    "Это рекорд.\n"
+    "– А что дальше?\n"
+    "- Дальше будет ещё больше.\n"
+    "Источник: РИА Новости"
+)
+
+
+@pytest.mark.parametrize("text, with_mentions, guest, guest_key", [
+    (DASHED, True, "Алексей Лихачев", "PER:алексей лихачев"),
+    (DASHED, False, "собеседник", None),  # nobody named: the generic interviewee
+    (DASHED.replace("Глава госкорпорации «Росатом» Алексей Лихачёв", "Сергей Кириенко и Алексей Лихачёв"),
+     True, "собеседник", None),  # two people named: unsure who answers
+])
+def test_dashed_interview_turns(text, with_mentions, guest, guest_key):
+    turns = extract_turns(text, natasha_mentions(text) if with_mentions else ())
+    assert [(t.speaker, t.speaker_key, t.is_question, t.text) for t in turns] == [
+        ("корреспондент", None, True, "Алексей Евгеньевич, как прошел год?"),
+        (guest, guest_key, False, "В этом году мы запустили два блока.\nЭто рекорд."),
+        ("корреспондент", None, True, "А что дальше?"),
+        (guest, guest_key, False, "Дальше будет ещё больше."),
+    ]
+    assert all(text[t.char_start:t.char_end] == t.text for t in turns)
+
+
+@pytest.mark.parametrize("text", [
+    # direct speech in news: dashes, but it does not open with a question
+    "Министр выступил в Думе.\n— Мы справимся, — сказал он.\n— Вы уверены? — спросили его.\n"
+    "— Да.\n— А сроки? — уточнили журналисты.\n— Прежние.",
+    # one question only
+    "Интервью: Иванов\n— Как дела?\n— Хорошо.\n— Спасибо.",
+])
+def test_dashes_without_an_interview_are_not_turns(text):
+    assert extract_turns(text) == []

@@ -97,3 +97,52 @@ def test_title_patterns(text, person, position, org, kind):
 ])
 def test_no_occupation(text):
     assert extract_occupations(text, natasha_mentions(text)) == []
+
+
+@pytest.mark.parametrize("text, person, position, org, kind", [
+    # «до назначения» names another post: the one in the sentence is a past one
+    ("До назначения Хинштейн был председателем комитета Государственной думы по информационной политике.",
+     "Хинштейн", "председатель комитета", "Государственная дума", "held"),
+    # leaving: the post in the sentence, after the phrase, or the nearest earlier title
+    ("Губернатор Алексей Логвиненко подал в отставку.", "Алексей Логвиненко", "губернатор", None, "left"),
+    ("Мэр Новосибирска Анатолий Локоть покинул пост.", "Анатолий Локоть", "мэр", "Новосибирск", "left"),
+    ("Министр Иван Петров освобожден от должности.", "Иван Петров", "министр", None, "left"),
+    ("Глава района Иван Петров ушел в отставку.", "Иван Петров", "глава района", None, "left"),
+    ("Губернатор Иван Петров ушел в отставку с поста губернатора Курской области.", "Иван Петров",
+     "губернатор", "Курская область", "left"),
+    ("Мэр Калуги Алексей Логвиненко провел совещание. На следующий день Логвиненко подал в отставку.",
+     "Алексей Логвиненко", "мэр", "Калуга", "left"),
+    # acting posts: only «исполняющий» is put in the nominative
+    ("Указом президента Александр Хинштейн назначен временно исполняющим обязанности губернатора Курской "
+     "области.", "Александр Хинштейн", "временно исполняющий обязанности губернатора", "Курская область",
+     "appointed"),
+    # passive «назначен» with the instrumental post before it and the person after it
+    ("Исполняющим обязанности главы назначен его первый заместитель Александр Скрябин.", "Александр Скрябин",
+     "исполняющий обязанности главы", None, "appointed"),
+    ("Министром финансов назначен Иван Петров.", "Иван Петров", "министр финансов", None, "appointed"),
+])
+def test_kinds_and_acting_posts(text, person, position, org, kind):
+    records = extract_occupations(text, natasha_mentions(text))
+    assert (person, position, org, kind) in {(o.person, o.position, o.org, o.kind) for o in records}
+    assert all(text[o.char_start:o.char_end] == o.evidence for o in records)
+
+
+@pytest.mark.parametrize("text, position", [
+    ("До назначения Хинштейн был председателем комитета Государственной думы.", "председатель комитета"),
+    ("Накануне назначения Иван Петров был министром финансов.", "министр финансов"),
+    ("Иван Петров был назначен министром финансов.", None),  # «был» defers to the participle
+])
+def test_held_unless_the_sentence_appoints_to_it(text, position):
+    kinds = {o.position: o.kind for o in extract_occupations(text, natasha_mentions(text))}
+    assert kinds == ({position: "held"} if position else {"министр финансов": "appointed"})
+
+
+@pytest.mark.parametrize("text", [
+    "Его предшественник Алексей Смирнов был задержан.",
+    "Его коллега Алексей Смирнов выступил первым.",
+    "Соратник Алексей Навальный и сторонник Илья Яшин пришли в суд.",
+    "Алексей Логвиненко подал в отставку.",  # no post named anywhere: nothing to leave
+    "Иван Петров был задержан.",
+])
+def test_relations_and_postless_sentences_are_not_occupations(text):
+    assert extract_occupations(text, natasha_mentions(text)) == []

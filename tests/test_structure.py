@@ -63,3 +63,21 @@ def test_genre_with_evidence(text, kind, evidence):
     genre = detect_genre(text, extract_turns(text))
     assert (genre.kind, genre.evidence) == (kind, evidence)
     assert text[genre.char_start:genre.char_end] == evidence
+
+
+@pytest.mark.parametrize("text, evidence", [
+    # one long paragraph, no reporting verb: the evidence is the lead's first sentence only
+    ("Власти города открыли новый парк в районе Хамовники. " + "Работы шли три года. " * 500,
+     "Власти города открыли новый парк в районе Хамовники."),
+    ("Власти города открыли новый парк в районе Хамовники.", "Власти города открыли новый парк в районе Хамовники."),
+])
+def test_news_evidence_without_a_reporting_verb_is_the_first_sentence(text, evidence):
+    genre = detect_genre(text, extract_turns(text))
+    assert (genre.kind, genre.evidence) == ("news", evidence)
+    assert text[genre.char_start:genre.char_end] == evidence
+
+
+def test_dashed_interview_genre():
+    text = ("Интервью: Алексей Лихачёв о планах\n— Как прошел год?\n— Хорошо.\n— А что дальше?\n— Больше блоков.")
+    genre = detect_genre(text, extract_turns(text))
+    assert (genre.kind, genre.evidence) == ("interview", "Интервью")
