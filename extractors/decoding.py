@@ -1,7 +1,8 @@
 """Bytes → text: detect binary and empty input, pick the right Russian encoding.
 
-UTF-8 (with or without BOM) is tried first. When strict UTF-8 fails, the legacy
-Cyrillic code pages (cp1251, koi8-r, cp866) are compared by how Russian the
+UTF-8 (with or without BOM) is tried first. Input that is UTF-8 but for a few
+stray bytes (well-formed Russian around them) is read as UTF-8 with those bytes
+replaced by U+FFFD. Otherwise the legacy Cyrillic code pages (cp1251, koi8-r, cp866) are compared by how Russian the
 decoded text looks. Generic charset detectors confuse cp1251 and koi8-r on short
 texts: the two hold the same letters with lower and upper case swapped and the
 alphabet permuted, so a letter-frequency and letter-case score separates them
@@ -30,6 +31,14 @@ BINARY_SIGNATURES = (
 MAX_CONTROL_BYTE_SHARE = 0.02
 BINARY_SNIFF_BYTES = 64 * 1024
 CYRILLIC_CODEPAGES = ("cp1251", "koi8-r", "cp866")
+# Input that fails strict UTF-8 is still UTF-8 when its invalid bytes are under this
+# share of all bytes, or when its valid Cyrillic letters outnumber them this many times
+# (short lines), and the Cyrillic reads like Russian (see russian_score; prose ≈ -3).
+MAX_INVALID_UTF8_SHARE = 0.01
+MIN_CYRILLIC_LETTERS_PER_INVALID_BYTE = 10
+MIN_RUSSIAN_SCORE_OF_UTF8 = -4.5
+# "surrogateescape" turns each byte that is not valid UTF-8 into one of these.
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
 
 # Relative frequency (per cent) of letters in Russian prose.
 RUSSIAN_LETTER_FREQUENCY = {
@@ -71,7 +80,7 @@ def decode_bytes(raw: bytes) -> Decoded:
     if not raw.strip():
         raise DecodeError("empty", "the input is empty (no bytes or only whitespace)")
     check_not_binary(raw)
-    decoded = _decode_unicode(raw) or _decode_legacy(raw)
+    decoded = _decode_unicode(raw) or _decode_mostly_utf8(raw) or _decode_legacy(raw)
     if not decoded.text.strip():
         raise DecodeError("empty", f"the input holds only whitespace ({decoded.encoding})")
     return decoded
@@ -110,6 +119,28 @@ def _decode_unicode(raw: bytes) -> Decoded | None:
         return Decoded(raw.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
         return None
+
+
+def _decode_mostly_utf8(raw: bytes) -> Decoded | None:
+    """UTF-8 with a few stray bytes, each replaced by U+FFFD; None when the input is not that.
+
+    A legacy code page read as UTF-8 yields almost no valid Cyrillic (its letters
+    are invalid UTF-8 sequences), so well-scoring Cyrillic around few invalid bytes
+    means UTF-8 with damage, not cp1251 or koi8-r.
+    """
+    text = raw.decode("utf-8-sig" if raw.startswith(codecs.BOM_UTF8) else "utf-8", "surrogateescape")
+    n_invalid = len(_ESCAPED_BYTE.findall(text))
+    if n_invalid == 0:
+        return None
+    text = _ESCAPED_BYTE.sub("\ufffd", text)
+    n_cyrillic = len(_CYRILLIC_LETTER.findall(text))
+    few_invalid = (
+        n_invalid < MAX_INVALID_UTF8_SHARE * len(raw)
+        or n_cyrillic >= MIN_CYRILLIC_LETTERS_PER_INVALID_BYTE * n_invalid
+    )
+    if n_cyrillic == 0 or not few_invalid or russian_score(text) < MIN_RUSSIAN_SCORE_OF_UTF8:
+        return None
+    return Decoded(text, f"utf-8 (replaced {n_invalid} invalid {'byte' if n_invalid == 1 else 'bytes'})")
 
 
 def _decode_legacy(raw: bytes) -> Decoded:
@@ -172,5 +203,7 @@ def russian_score(text: str) -> float:
 
 
 def _is_odd_for_russian(char: str) -> bool:
-    """True for a non-ASCII character that is neither a Russian letter nor usual Russian typography."""
-    return char > "\x7f" and not _CYRILLIC_LETTER.match(char) and char not in RUSSIAN_TYPOGRAPHY
+    """True for a non-ASCII character that is neither a Russian letter, usual Russian typography nor U+FFFD."""
+    return (
+        char > "\x7f" and not _CYRILLIC_LETTER.match(char) and char not in RUSSIAN_TYPOGRAPHY and char != "\ufffd"
+    )

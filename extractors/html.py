@@ -1,14 +1,18 @@
 """HTML page → main text and metadata.
 
 trafilatura finds the main text (``bare_extraction`` with metadata); BeautifulSoup
-reads the declared metadata (canonical URL, Open Graph / schema.org tags) and
-supplies the main text when trafilatura finds none. A page whose only text is
+reads the declared metadata (canonical URL, Open Graph / schema.org tags, JSON-LD)
+and supplies the main text when trafilatura finds none. The publication date is
+only taken from what the page declares (date meta tags, JSON-LD ``datePublished``,
+the article's ``<time datetime>``), never guessed from dates in the text. A page whose only text is
 navigation (menus of links) has no main text: :func:`clean_html` returns None.
 """
 from __future__ import annotations
 
+import json
 import logging
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from urllib.parse import urljoin, urlsplit
@@ -38,13 +42,34 @@ BOILERPLATE_TAGS = [
 # Meta tags holding the publication date, most specific first: (attribute, value).
 PUBLISHED_META = [
     ("property", "article:published_time"),
+    ("name", "article:published_time"),
     ("itemprop", "datePublished"),
     ("property", "og:published_time"),
+    ("property", "og:article:published_time"),
     ("name", "pubdate"),
     ("name", "publish-date"),
+    ("name", "publish_date"),
+    ("name", "parsely-pub-date"),
+    ("name", "DC.date.issued"),
+    ("name", "dcterms.created"),
     ("name", "date"),
     ("itemprop", "dateCreated"),
 ]
+# <time datetime> elements that date the article itself (not a clock, a comment or a related link).
+PUBLISHED_TIME_SELECTORS = (
+    "time[itemprop~=datePublished][datetime]",
+    "time[pubdate][datetime]",
+    "article header time[datetime]",
+)
+# schema.org types whose datePublished is the page's publication date.
+ARTICLE_TYPES = frozenset({
+    "Article", "NewsArticle", "ReportageNews", "AnalysisNewsArticle", "OpinionNewsArticle", "BackgroundNewsArticle",
+    "BlogPosting", "LiveBlogPosting", "Report", "ScholarlyArticle", "TechArticle", "SocialMediaPosting",
+})
+# Dates before this year are placeholders ("0001-01-01") or errors, not publication dates.
+MIN_PUBLISHED_YEAR = 1800
+# A date string with a time of day ("2026-01-28T11:00", "2026-01-28 11:00").
+_HAS_TIME_OF_DAY = re.compile(r"\d[T ]\d{1,2}:\d{2}")
 LIBRARY_LOGGERS = ("trafilatura", "htmldate", "courlan", "justext", "readability")
 _WORD = re.compile(r"\w+")
 # lxml refuses a str that still declares its byte encoding.
@@ -92,7 +117,7 @@ def clean_html(html: str, url: str | None = None) -> HtmlDoc | None:
     return HtmlDoc(
         title=_first(getattr(extracted, "title", None), _meta(soup, ("property", "og:title")), _title_tag(soup)),
         author=_first(getattr(extracted, "author", None), _meta(soup, ("name", "author"))),
-        published_at=_published_at(soup, getattr(extracted, "date", None)),
+        published_at=declared_published_at(soup),
         site_name=_first(_meta(soup, ("property", "og:site_name")), getattr(extracted, "sitename", None)),
         url=page_url,
         description=_first(
@@ -105,14 +130,105 @@ def clean_html(html: str, url: str | None = None) -> HtmlDoc | None:
 
 
 def parse_iso_datetime(value: str) -> datetime | None:
-    """An ISO 8601 date or datetime as a naive datetime, converted to UTC when it has a zone; None if unparseable."""
+    """An ISO 8601 date or datetime as a naive datetime, converted to UTC when it has a zone.
+
+    None if unparseable or before :data:`MIN_PUBLISHED_YEAR`.
+    """
     try:
         parsed = datetime.fromisoformat(value.strip())
     except (ValueError, AttributeError):
         return None
-    if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(timezone.utc).replace(tzinfo=None)
-    return parsed
+    return plausible_naive_utc(parsed)
+
+
+def plausible_naive_utc(moment: datetime) -> datetime | None:
+    """``moment`` as a naive datetime (in UTC when it has a zone); None before MIN_PUBLISHED_YEAR."""
+    if moment.year < MIN_PUBLISHED_YEAR:
+        return None
+    if moment.tzinfo is not None:
+        try:
+            moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+        except OverflowError:
+            return None
+    return moment
+
+
+def declared_published_at(soup: BeautifulSoup) -> datetime | None:
+    """The publication date the page declares: meta tags, else JSON-LD, else the article's <time>.
+
+    When the first declared date has no time of day and a later one gives the
+    same day with a time, the later, more precise one is used. None without any.
+    """
+    declared = [
+        (value, parsed)
+        for value in _declared_date_values(soup)
+        if (parsed := parse_iso_datetime(value)) is not None
+    ]
+    if not declared:
+        return None
+    first_value, first = declared[0]
+    if _HAS_TIME_OF_DAY.search(first_value):
+        return first
+    same_day_with_time = (
+        parsed for value, parsed in declared[1:]
+        if _HAS_TIME_OF_DAY.search(value) and value.strip()[:10] == first_value.strip()[:10]
+    )
+    return next(same_day_with_time, first)
+
+
+def _declared_date_values(soup: BeautifulSoup) -> Iterator[str]:
+    """Publication date strings the page declares, most trusted first."""
+    for attribute_value in PUBLISHED_META:
+        content = _meta(soup, attribute_value)
+        if content:
+            yield content
+    yield from json_ld_published_dates(soup)
+    for selector in PUBLISHED_TIME_SELECTORS:
+        for tag in soup.select(selector):
+            value = tag.get("datetime")
+            if isinstance(value, str) and value.strip():
+                yield value.strip()
+
+
+def json_ld_published_dates(soup: BeautifulSoup) -> list[str]:
+    """``datePublished`` values of the page's JSON-LD nodes, those of article types first."""
+    article_dates: list[str] = []
+    other_dates: list[str] = []
+    for script in soup.find_all("script", type=lambda kind: kind and kind.strip().lower() == "application/ld+json"):
+        for node in _json_ld_nodes(_load_json_ld(script.string or "")):
+            value = node.get("datePublished")
+            if isinstance(value, list):
+                value = next((item for item in value if isinstance(item, str)), None)
+            if isinstance(value, str) and value.strip():
+                (article_dates if _is_article_node(node) else other_dates).append(value.strip())
+    return article_dates + other_dates
+
+
+def _load_json_ld(text: str):
+    """The JSON value of a JSON-LD script (control characters inside strings allowed); None if invalid."""
+    try:
+        return json.loads(text.strip().removeprefix("<!--").removesuffix("-->"), strict=False)
+    except ValueError:
+        return None
+
+
+def _json_ld_nodes(value) -> Iterator[dict]:
+    """Every JSON object in a JSON-LD value, depth-first in document order (through lists and @graph)."""
+    if isinstance(value, list):
+        for item in value:
+            yield from _json_ld_nodes(item)
+    elif isinstance(value, dict):
+        yield value
+        for child in value.values():
+            if isinstance(child, (dict, list)):
+                yield from _json_ld_nodes(child)
+
+
+def _is_article_node(node: dict) -> bool:
+    """True when a JSON-LD node's @type is an article type."""
+    kinds = node.get("@type")
+    kinds = kinds if isinstance(kinds, list) else [kinds]
+    return any(isinstance(kind, str) and kind.rsplit("/", 1)[-1] in ARTICLE_TYPES for kind in kinds)
 
 
 def _trafilatura_extract(html: str, url: str | None):
@@ -134,6 +250,8 @@ def _trafilatura_extract(html: str, url: str | None):
             include_tables=True,
             favor_recall=True,
             prune_xpath=BOILERPLATE_XPATHS,
+            # The date comes from declared metadata (declared_published_at); keep htmldate from searching the text.
+            date_extraction_params={"extensive_search": False, "original_date": True},
         )
     except Exception:  # noqa: BLE001 - a page trafilatura chokes on falls back to BeautifulSoup
         return None
@@ -199,16 +317,6 @@ def _canonical_url(soup: BeautifulSoup, base_url: str | None) -> str | None:
         if urlsplit(absolute).scheme in ("http", "https"):
             return absolute
     return None
-
-
-def _published_at(soup: BeautifulSoup, trafilatura_date: str | None) -> datetime | None:
-    """Publication date from the page's date meta tags, else trafilatura's (htmldate's) date."""
-    for attribute_value in PUBLISHED_META:
-        content = _meta(soup, attribute_value)
-        parsed = parse_iso_datetime(content) if content else None
-        if parsed is not None:
-            return parsed
-    return parse_iso_datetime(trafilatura_date) if trafilatura_date else None
 
 
 def _first(*values: str | None) -> str | None:

@@ -2,7 +2,8 @@
 
 Conventions of the seed texts (see samples/seeds):
 
-- first line ``date YYYY-MM-DD <title>`` → publication date (evidence "header") and title;
+- first line ``date YYYY-MM-DD <title>`` (or ``date DD.MM.YYYY <title>``) → publication
+  date (evidence "header") and title;
 - a ``HH:MM DD.MM.YYYY`` timestamp opening one of the first lines → a date candidate,
   the publication date only when there is no header date;
 - footer ``Постоянный адрес статьи - <url>`` → the document's URL;
@@ -19,7 +20,9 @@ from datetime import datetime
 # How many non-blank lines from the top may hold the timestamp line.
 TIMESTAMP_SEARCH_LINES = 4
 
-_HEADER_LINE = re.compile(r"^date\s+(?P<date>\d{4}-\d{2}-\d{2})(?:\s+(?P<title>.*))?$")
+_HEADER_LINE = re.compile(
+    r"^date\s+(?:(?P<iso>\d{4}-\d{2}-\d{2})|(?P<dotted>\d{1,2}\.\d{1,2}\.\d{4}))(?:\s+(?P<title>.*))?$"
+)
 _TIMESTAMP = re.compile(
     r"^(?P<hour>\d{1,2}):(?P<minute>\d{2})\s+(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{4})(?=\s|$)\s*"
 )
@@ -107,13 +110,16 @@ def _first_nonblank_index(lines: list[str], start: int = 0) -> int | None:
 
 
 def _take_header(lines: list[str]) -> tuple[str | None, datetime | None]:
-    """Remove a leading ``date YYYY-MM-DD <title>`` line; return its title and date."""
+    """Remove a leading ``date YYYY-MM-DD <title>`` (or ``date DD.MM.YYYY <title>``) line; return its title and date."""
     index = _first_nonblank_index(lines)
     match = _HEADER_LINE.match(lines[index]) if index is not None else None
     if match is None:
         return None, None
     try:
-        published = datetime.strptime(match.group("date"), "%Y-%m-%d")
+        if match.group("iso"):
+            published = datetime.strptime(match.group("iso"), "%Y-%m-%d")
+        else:
+            published = datetime.strptime(match.group("dotted"), "%d.%m.%Y")
     except ValueError:
         return None, None
     lines[index] = ""

@@ -3,7 +3,9 @@
 :func:`scan` expands the paths a user names (files, folders, glob patterns) into
 :class:`SourceFile` s; :func:`read_units` streams them as :class:`RawUnit` s: one
 per .txt/.html file, one per non-blank JSONL line. gzip is decompressed on the fly;
-a file that cannot be read becomes a unit with an ``error`` instead of an exception.
+a file that cannot be read becomes a unit with an ``error`` instead of an exception
+(``unreadable``, ``truncated_gzip`` for a gzip stream that ends early, ``corrupt_gzip``
+for a .gz file that is not gzip or has corrupt compressed data).
 """
 from __future__ import annotations
 
@@ -15,12 +17,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from newsetl.extractors.decoding import DecodeError, decode_bytes
 from newsetl.schemas.records import RawUnit
 
 FORMAT_BY_SUFFIX = {".txt": "txt", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
 UNSUPPORTED = "unsupported"
 READ_CHUNK_BYTES = 1 << 20
 GZIP_WBITS = 16 + zlib.MAX_WBITS  # gzip header and trailer
+GZIP_MAGIC = b"\x1f\x8b"
 _GLOB_CHARS = frozenset("*?[")
 
 
@@ -47,8 +51,12 @@ class Scan:
     skipped: list[str] = field(default_factory=list)
 
 
-class _TruncatedGzip(Exception):
-    """Raised by the chunk reader when a gzip stream ends early or is corrupt."""
+class _BrokenGzip(Exception):
+    """Raised by the chunk reader for a broken gzip stream; ``reason_code`` is "truncated_gzip" or "corrupt_gzip"."""
+
+    def __init__(self, reason_code: str, message: str):
+        super().__init__(message)
+        self.reason_code = reason_code
 
 
 def file_format(name: str) -> tuple[str, bool]:
@@ -155,8 +163,8 @@ def _whole_file_unit(source: SourceFile) -> RawUnit:
     try:
         for chunk in _read_chunks(source):
             chunks.append(chunk)
-    except _TruncatedGzip as exc:
-        error = ("truncated_gzip", f"{uri}: {exc}")
+    except _BrokenGzip as exc:
+        error = (exc.reason_code, f"{uri}: {exc}")
         if not chunks:
             chunks = [_compressed_bytes(source.path)]
     except OSError as exc:
@@ -174,7 +182,7 @@ def _compressed_bytes(path: str) -> bytes:
 
 
 def _jsonl_units(source: SourceFile) -> Iterator[RawUnit]:
-    """One unit per non-blank line; a truncated .gz ends with one error unit holding the partial line."""
+    """One unit per non-blank line; a broken .gz ends with one error unit holding the partial line."""
     uri = os.path.abspath(source.path)
     line_no = 0
     pending = b""
@@ -186,7 +194,7 @@ def _jsonl_units(source: SourceFile) -> Iterator[RawUnit]:
                 line_no += 1
                 if line.strip():
                     yield _jsonl_unit(source, uri, line.rstrip(b"\r"), line_no)
-    except _TruncatedGzip as exc:
+    except _BrokenGzip as exc:
         line_no += 1
         message = f"{uri}: {exc}; the lines before line {line_no} were read"
         yield RawUnit(
@@ -195,7 +203,7 @@ def _jsonl_units(source: SourceFile) -> Iterator[RawUnit]:
             fmt="jsonl",
             raw=pending,
             line_no=line_no,
-            error=("truncated_gzip", message),
+            error=(exc.reason_code, message),
         )
         return
     except OSError as exc:
@@ -223,10 +231,16 @@ def _jsonl_unit(source: SourceFile, uri: str, line: bytes, line_no: int) -> RawU
 
 
 def _record_id(line: bytes) -> str | None:
-    """The ``id`` of a JSON object line, as a string; None if the line is not such an object."""
+    """The ``id`` of a JSON object line, as a string; None if the line is not such an object.
+
+    A line that is not UTF-8 is decoded the way its document will be (``decode_bytes``),
+    so that a stray byte or a legacy code page does not lose the record's id.
+    """
     try:
         record = json.loads(line)
-    except (ValueError, UnicodeDecodeError):
+    except UnicodeDecodeError:
+        record = _loads_decoded(line)
+    except ValueError:
         return None
     if not isinstance(record, dict):
         return None
@@ -236,8 +250,16 @@ def _record_id(line: bytes) -> str | None:
     return str(record_id)
 
 
+def _loads_decoded(line: bytes):
+    """The JSON value of a line that is not valid UTF-8, read after ``decode_bytes``; None if it is not JSON."""
+    try:
+        return json.loads(decode_bytes(line).text)
+    except (DecodeError, ValueError):
+        return None
+
+
 def _read_chunks(source: SourceFile) -> Iterator[bytes]:
-    """The file's bytes in chunks, gunzipped when it is a .gz; raises _TruncatedGzip on a broken stream."""
+    """The file's bytes in chunks, gunzipped when it is a .gz; raises _BrokenGzip on a broken stream."""
     if not source.gz:
         with open(source.path, "rb") as handle:
             while chunk := handle.read(READ_CHUNK_BYTES):
@@ -251,19 +273,36 @@ def _gunzip(handle) -> Iterator[bytes]:
     """Decompress a (possibly multi-member) gzip stream chunk by chunk.
 
     Decompressing by hand, rather than with ``gzip.open``, keeps every byte that
-    could be recovered before a truncation or corruption, which then raises _TruncatedGzip.
+    could be recovered before a truncation or corruption, which then raises
+    _BrokenGzip: "corrupt_gzip" when the file is not gzip or its data is corrupt,
+    "truncated_gzip" when the stream ends early. An empty file holds no bytes;
+    zero padding after the last member is ignored (as ``gzip`` does).
     """
     decompressor = zlib.decompressobj(GZIP_WBITS)
+    started = False
     while compressed := handle.read(READ_CHUNK_BYTES):
+        if not started:
+            _check_gzip_magic(compressed)
+            started = True
         while compressed:
             if decompressor.eof:
+                if not compressed.strip(b"\x00"):
+                    break
                 decompressor = zlib.decompressobj(GZIP_WBITS)
             try:
                 data = decompressor.decompress(compressed)
             except zlib.error as exc:
-                raise _TruncatedGzip(f"the gzip file is corrupt ({exc})") from exc
+                raise _BrokenGzip("corrupt_gzip", f"the gzip file is corrupt ({exc})") from exc
             if data:
                 yield data
             compressed = decompressor.unused_data if decompressor.eof else b""
-    if not decompressor.eof:
-        raise _TruncatedGzip("the gzip file is truncated (it ends before the end of the compressed stream)")
+    if started and not decompressor.eof:
+        raise _BrokenGzip(
+            "truncated_gzip", "the gzip file is truncated (it ends before the end of the compressed stream)"
+        )
+
+
+def _check_gzip_magic(head: bytes) -> None:
+    """Raise _BrokenGzip("corrupt_gzip") when a .gz file does not start with the gzip signature."""
+    if not head.startswith(GZIP_MAGIC[: len(head)]):
+        raise _BrokenGzip("corrupt_gzip", f"the file is not gzip-compressed (it starts with {head[:4]!r})")

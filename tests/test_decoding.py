@@ -87,3 +87,37 @@ def test_right_codepage_scores_higher_than_the_wrong_one(sentence):
     assert russian_score(cp1251.decode("cp1251")) > russian_score(cp1251.decode("koi8-r"))
     koi8 = sentence.encode("koi8-r")
     assert russian_score(koi8.decode("koi8-r")) > russian_score(koi8.decode("cp1251"))
+
+
+LONG_NEWS = "Глава государства принял участие в расширенном заседании Совета коллективной безопасности. " * 5
+
+
+def with_stray_bytes(text: str, stray: bytes, at: int) -> bytes:
+    """``text`` in UTF-8 with ``stray`` bytes inserted before character ``at``."""
+    return text[:at].encode("utf-8") + stray + text[at:].encode("utf-8")
+
+
+@pytest.mark.parametrize(
+    "raw, text, encoding",
+    [
+        (with_stray_bytes(LONG_NEWS, b"\xff", 10), LONG_NEWS[:10] + "\ufffd" + LONG_NEWS[10:],
+         "utf-8 (replaced 1 invalid byte)"),
+        (with_stray_bytes(LONG_NEWS, b"\xc0\xaf\xfe", 50), LONG_NEWS[:50] + "\ufffd" * 3 + LONG_NEWS[50:],
+         "utf-8 (replaced 3 invalid bytes)"),
+        # Short line: 2 % of its bytes are invalid, but its Cyrillic outnumbers them by far.
+        (with_stray_bytes('{"text": "Москва — столица России"}', b"\x97", 20),
+         '{"text": "Москва — с\ufffdтолица России"}', "utf-8 (replaced 1 invalid byte)"),
+        # A UTF-8 text with one cp1251 word pasted in: most of it is still UTF-8.
+        ("Новый парк открылся в центре города, его площадь составит десять гектаров. ".encode("utf-8")
+         + "Да".encode("cp1251"), "Новый парк открылся в центре города, его площадь составит десять гектаров. "
+         + "\ufffd\ufffd", "utf-8 (replaced 2 invalid bytes)"),
+        (LONG_NEWS.encode("cp1251"), LONG_NEWS, "cp1251"),
+        (LONG_NEWS.encode("koi8-r"), LONG_NEWS, "koi8-r"),
+        # Legacy text with a few UTF-8 letters pasted in stays legacy.
+        ((LONG_NEWS + "Ещё").encode("cp1251") + "Да".encode("utf-8"), LONG_NEWS + "ЕщёР”Р°", "cp1251"),
+    ],
+    ids=["one-stray-byte", "three-stray-bytes", "short-line", "pasted-cp1251-word", "cp1251", "koi8-r",
+         "cp1251-with-pasted-utf8"],
+)
+def test_mostly_utf8_input_is_read_as_utf8_with_replacements(raw, text, encoding):
+    assert decode_bytes(raw) == Decoded(text, encoding)

@@ -105,7 +105,7 @@ def test_interview_seed_document(seed_documents):
     assert doc.content_hash == hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
     assert (doc.encoding, doc.language, doc.format) == ("utf-8", "ru", "txt")
     assert doc.n_chars == len(doc.text) and 1400 < doc.n_words < 1700
-    assert doc.extractor_version == EXTRACTOR_VERSION == "documents/1"
+    assert doc.extractor_version == EXTRACTOR_VERSION == "documents/2"
 
 
 def test_news_seed_document(seed_documents):
@@ -168,18 +168,125 @@ def test_reject_reasons(unit, reason_code):
         ("2026-01-29T10:00:00Z", datetime(2026, 1, 29, 10)),
         ("2026-01-29T10:00:00+03:00", datetime(2026, 1, 29, 7)),
         ("2026-01-29 10:00", datetime(2026, 1, 29, 10)),
+        ("01.03.2026", datetime(2026, 3, 1)),
+        ("01.03.2026 10:00", datetime(2026, 3, 1, 10)),
+        ("1.3.2026, 10:00:30", datetime(2026, 3, 1, 10, 0, 30)),
+        ("1 марта 2026", datetime(2026, 3, 1)),
+        ("1 Март 2026", datetime(2026, 3, 1)),
+        ("15 МАЯ 2026 г.", datetime(2026, 5, 15)),
+        ("2 февраля 2026 года, 10:30", datetime(2026, 2, 2, 10, 30)),
+        ("3 сент. 2026", datetime(2026, 9, 3)),
+        (1769800020, datetime(2026, 1, 30, 19, 7)),
+        ("1769800020", datetime(2026, 1, 30, 19, 7)),
+        (1769800020123, datetime(2026, 1, 30, 19, 7, 0, 123000)),
+        ("1769800020000", datetime(2026, 1, 30, 19, 7)),
+        ("Sun, 01 Mar 2026 10:00:00 +0300", datetime(2026, 3, 1, 7)),
+        ("01 Mar 2026 10:00:00 GMT", datetime(2026, 3, 1, 10)),
+        ("2026-03", datetime(2026, 3, 1)),
+        ("2026", datetime(2026, 1, 1)),
     ],
 )
 def test_jsonl_dates_become_naive_utc(published_at, expected):
     doc = build_document(jsonl_unit({"id": "d", "text": "Текст.", "published_at": published_at}))
     assert (doc.published_at, doc.published_at_evidence) == (expected, "jsonl_field")
+    assert doc.extra == {}
 
 
-@pytest.mark.parametrize("published_at", ["29 января", 1769800020, "2026-13-01"])
+@pytest.mark.parametrize(
+    "published_at",
+    ["29 января", "2026-13-01", "31.02.2026", "1 мартобря 2026", "1799-12-31", "1799", "0001-01-01T00:00:00Z",
+     12345, -1769800020, True, 1.5, "вчера", "Mon, 32 Mar 2026 10:00:00 +0300", ["2026-01-29"]],
+)
 def test_unparseable_jsonl_date_is_kept_in_extra(published_at):
     doc = build_document(jsonl_unit({"id": "d", "text": "Текст.", "published_at": published_at}))
     assert (doc.published_at, doc.published_at_evidence) == (None, "none")
     assert doc.extra == {"published_at_unparsed": published_at}
+
+
+@pytest.mark.parametrize(
+    "field, value, derived",
+    [
+        ("title", ["Новый парк", "Город"], "Новый парк"),
+        ("title", [{"name": "  "}, "Новый парк"], "Новый парк"),
+        ("title", {"name": "Новый парк", "lang": "ru"}, "Новый парк"),
+        ("title", 42, None),
+        ("title", [], None),
+        ("source", {"name": "ТАСС", "url": "https://tass.ru"}, "ТАСС"),
+        ("source", ["ТАСС", "РИА Новости"], "ТАСС"),
+        ("source", {"id": 7}, None),
+    ],
+)
+def test_non_string_title_and_source_give_a_string_and_keep_the_original(field, value, derived):
+    doc = build_document(jsonl_unit({"id": "d", "text": "Текст.", field: value}))
+    assert (doc.title if field == "title" else doc.source_name) == derived
+    assert doc.extra == {f"{field}_original": value}
+
+
+@pytest.mark.parametrize(
+    "text, published",
+    [
+        ("В Москве\x00открылся парк.", "В Москве открылся парк."),
+        ("Заголовок\x07\x1b\x0b\x0c\nТекст\tс табуляцией\r\n", "Заголовок    \nТекст\tс табуляцией\r\n"),
+        ("Сломанный символ \ud83d в тексте.", "Сломанный символ \ufffd в тексте."),
+    ],
+    ids=["nul", "other-c0-controls", "lone-surrogate"],
+)
+def test_jsonl_control_characters_are_blanked_keeping_offsets(text, published):
+    doc = build_document(jsonl_unit(json.dumps({"id": "d", "text": text})))  # \u escapes, as in real JSONL
+    assert isinstance(doc, Document)
+    assert doc.text == published and len(doc.text) == len(text)
+    # Every character that was not blanked is still at its offset.
+    assert all(kept == original for kept, original in zip(doc.text, text) if kept not in " \ufffd")
+
+
+def test_control_characters_of_a_text_file_become_spaces():
+    body = "Обычный текст новости. " * 10
+    unit = RawUnit("/in/c.txt", "c.txt", "txt", f"Заголовок\x07новости.\n\n{body}\x1bКонец.".encode("utf-8"))
+    assert build_document(unit).text == f"Заголовок новости.\n\n{body}Конец."
+
+
+def test_jsonl_line_with_stray_bytes_keeps_its_id_and_utf8_text(tmp_path):
+    good = json.dumps({"id": "good", "text": "Обычная новость."}, ensure_ascii=False).encode("utf-8")
+    damaged = ('{"id": "stray-1", "text": "В Москве открылся новый парк культуры и отдыха ' 
+               '\xa0— его площадь 10 га."}').encode("utf-8").replace(b"\xc2\xa0", b"\xa0")
+    path = tmp_path / "damaged.jsonl"
+    path.write_bytes(good + b"\n" + damaged + b"\n")
+    documents, rejects = build_from(path)
+    assert rejects == []
+    doc = documents[1]
+    assert doc.source_id == "stray-1"
+    assert doc.text == "В Москве открылся новый парк культуры и отдыха \ufffd— его площадь 10 га."
+    assert doc.encoding == "utf-8 (replaced 1 invalid byte)"
+
+
+def test_cp1251_jsonl_line_keeps_its_id(tmp_path):
+    path = tmp_path / "legacy.jsonl"
+    path.write_bytes(json.dumps({"id": "old-1", "text": "Парад Победы прошёл в Москве."}, ensure_ascii=False).encode("cp1251"))
+    [doc], _ = build_from(path)
+    assert (doc.source_id, doc.encoding, doc.text) == ("old-1", "cp1251", "Парад Победы прошёл в Москве.")
+
+
+@pytest.mark.parametrize(
+    "html, published_at, evidence",
+    [
+        ("<html><body><p>Выставка откроется в феврале 2026 года в Москве.</p></body></html>", None, "none"),
+        ("<html><head><script type='application/ld+json'>{\"@type\": \"NewsArticle\", "
+         "\"datePublished\": \"2026-01-28T11:00:00+03:00\"}</script></head>"
+         "<body><p>Выставка откроется в феврале 2026 года в Москве.</p></body></html>",
+         datetime(2026, 1, 28, 8), "html_meta"),
+    ],
+    ids=["undated-page", "json-ld-dated-page"],
+)
+def test_html_page_date_comes_only_from_its_metadata(html, published_at, evidence):
+    doc = build_document(RawUnit("/in/p.html", "p.html", "html", html.encode("utf-8")))
+    assert (doc.published_at, doc.published_at_evidence) == (published_at, evidence)
+
+
+def test_not_gzip_file_named_gz_is_corrupt_gzip(tmp_path):
+    path = tmp_path / "x.txt.gz"
+    path.write_bytes("Это обычный текст, а не gzip.".encode("utf-8"))
+    [], [reject] = build_from(path)
+    assert (reject.reason_code, reject.raw) == ("corrupt_gzip", path.read_bytes())
 
 
 @pytest.mark.parametrize(

@@ -95,7 +95,8 @@ def test_body_paragraphs_are_separated_by_one_blank_line(cleaned):
         ("3c6d3381ef52ca26", "Самые популярные кулинарные блоги и фудблогеры в Инстаграм по версии Wday.ru: список",
          "https://www.wday.ru/dom-eda/soh/mastera-vkusa-i-krasotyi-23-samyih-krutyih-fudblogera-po-versii-wday-ru/",
          datetime(2018, 9, 24, 13, 45)),
-        ("ff0f958ade714ebf", "Диета Аткинса (14 дней)", "http://vse-diety.com/dieta-atkinsa.html", datetime(2018, 2, 24)),
+        # ff0f… declares no date: the only dates on the page are those of readers' comments.
+        ("ff0f958ade714ebf", "Диета Аткинса (14 дней)", "http://vse-diety.com/dieta-atkinsa.html", None),
     ],
 )
 def test_metadata(cleaned, page_id, title, url, published_at):
@@ -161,3 +162,57 @@ def test_normal_pages_log_no_warnings(caplog, capsys):
     clean_html((BAD_FIXTURES / "no_main_text.html").read_text(encoding="utf-8"))
     assert [record.getMessage() for record in caplog.records] == []
     assert capsys.readouterr().err == ""
+
+
+ARTICLE_BODY = "<p>Правительство утвердило новый порядок выдачи лицензий. Документ вступит в силу в феврале 2026 года.</p>"
+
+
+def page_with(head: str = "", body: str = ARTICLE_BODY) -> str:
+    """A small news page with ``head`` markup and ``body`` markup."""
+    return f"<html><head><title>Новость</title>{head}</head><body>{body}</body></html>"
+
+
+def json_ld(value) -> str:
+    """A JSON-LD script element holding ``value``."""
+    return f"<script type='application/ld+json'>{json.dumps(value, ensure_ascii=False)}</script>"
+
+
+@pytest.mark.parametrize(
+    "html, published_at",
+    [
+        (page_with(), None),
+        (page_with(body="<p>Опубликовано 01.02.2026 в 10:15. Правительство утвердило новый порядок.</p>"), None),
+        (page_with(body="<header><time datetime='2026-03-09T08:00'>9 марта</time></header>" + ARTICLE_BODY), None),
+        (page_with("<meta property='article:published_time' content='0001-01-01T00:00:00Z'>"), None),
+        (page_with("<meta name='pubdate' content='2026-01-28'>"), datetime(2026, 1, 28)),
+        (page_with(json_ld({"@type": "NewsArticle", "datePublished": "2026-01-28T11:00:00+03:00"})),
+         datetime(2026, 1, 28, 8)),
+        (page_with(json_ld({"@context": "https://schema.org", "@graph": [
+            {"@type": "WebSite", "name": "Сайт"},
+            {"@type": "NewsArticle", "headline": "Новость", "datePublished": "2026-01-28T11:00:00+03:00"}]})),
+         datetime(2026, 1, 28, 8)),
+        (page_with(json_ld([{"@type": "BreadcrumbList"}, {"@type": "Article", "datePublished": "2026-01-28T23:30:00Z"}])),
+         datetime(2026, 1, 28, 23, 30)),
+        (page_with(json_ld({"@type": "WebPage", "datePublished": "2025-01-01T00:00:00Z",
+                            "mainEntity": {"@type": "NewsArticle", "datePublished": "2026-01-28T11:00:00Z"}})),
+         datetime(2026, 1, 28, 11)),
+        (page_with("<meta itemprop='datePublished' content='2026-01-28'>"
+                   + json_ld({"@type": "NewsArticle", "datePublished": "2026-01-28T11:00:00+03:00"})),
+         datetime(2026, 1, 28, 8)),
+        (page_with("<meta property='article:published_time' content='2026-01-27T10:00:00Z'>"
+                   + json_ld({"@type": "NewsArticle", "datePublished": "2026-01-28T11:00:00+03:00"})),
+         datetime(2026, 1, 27, 10)),
+        (page_with("<script type='application/ld+json'>{not json</script>"), None),
+        (page_with(body="<article><header><h1>Новость</h1><time datetime='2026-03-09T10:00:00+03:00'>9 марта</time>"
+                        "</header>" + ARTICLE_BODY + "</article>"),
+         datetime(2026, 3, 9, 7)),
+        (page_with(body="<p>Автор: <time itemprop='datePublished' datetime='2026-03-09'>9 марта</time></p>" + ARTICLE_BODY),
+         datetime(2026, 3, 9)),
+    ],
+    ids=["no-date", "date-in-text-only", "clock-in-site-header", "placeholder-meta", "meta-date-only",
+         "json-ld-keeps-time", "json-ld-graph", "json-ld-list", "json-ld-article-node-wins",
+         "meta-day-refined-by-json-ld-time", "meta-wins-over-json-ld", "invalid-json-ld",
+         "article-header-time", "itemprop-time"],
+)
+def test_published_at_comes_only_from_declared_metadata(html, published_at):
+    assert clean_html(html).published_at == published_at

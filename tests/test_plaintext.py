@@ -85,6 +85,9 @@ def test_news_keeps_headings_as_paragraphs(news):
     [
         ("\ufeff  date 2025-03-08 Праздник весны\n\nТекст.", "Праздник весны", datetime(2025, 3, 8), "header", "Текст."),
         ("date 2025-03-08\nТекст.", None, datetime(2025, 3, 8), "header", "Текст."),
+        ("date 09.03.2026 Итоги недели\n\nТекст.", "Итоги недели", datetime(2026, 3, 9), "header", "Текст."),
+        ("date 9.3.2026\nТекст.", None, datetime(2026, 3, 9), "header", "Текст."),
+        ("date 31.02.2026 Не дата\nТекст.", None, None, "none", "date 31.02.2026 Не дата\nТекст."),
         ("09:15 01.02.2025\n\nНовость дня.", None, datetime(2025, 2, 1, 9, 15), "timestamp_line", "Новость дня."),
         ("Заголовок\n9:05 1.2.2025 Лид новости.\nТекст.", None, datetime(2025, 2, 1, 9, 5), "timestamp_line",
          "Заголовок\nЛид новости.\nТекст."),
@@ -93,7 +96,8 @@ def test_news_keeps_headings_as_paragraphs(news):
         ("Текст со словом date 2025-03-08 в середине.", None, None, "none", "Текст со словом date 2025-03-08 в середине."),
         ("Первый.\n\n\n\n\u00a0Второй \t абзац.\u00a0\n\n", None, None, "none", "Первый.\n\nВторой абзац."),
     ],
-    ids=["bom-header", "header-without-title", "timestamp-only", "timestamp-with-lead", "impossible-time",
+    ids=["bom-header", "header-without-title", "dotted-header", "dotted-header-without-title",
+         "impossible-dotted-date", "timestamp-only", "timestamp-with-lead", "impossible-time",
          "impossible-date", "date-mid-sentence", "whitespace"],
 )
 def test_header_and_timestamp_conventions(text, title, published_at, evidence, body):

@@ -172,3 +172,70 @@ def test_file_that_vanished_after_scan_becomes_an_error_unit(tmp_path):
     [unit] = list(read_units(files))
     assert unit.error[0] == "unreadable"
     assert "gone.txt" in unit.error[1]
+
+
+@pytest.mark.parametrize(
+    "line, source_id",
+    [
+        ('{"id": "ok-1", "text": "Новость."}'.encode("utf-8"), "ok-1"),
+        ('{"id": "cp-1", "text": "Новость из старого архива."}'.encode("cp1251"), "cp-1"),
+        ('{"id": "koi-1", "text": "Новость из старого архива."}'.encode("koi8-r"), "koi-1"),
+        ('{"id": "stray-1", "text": "В Москве открылся новый парк культуры \xff и отдыха."}'.encode("utf-8")
+         .replace("\xff".encode("utf-8"), b"\xff"), "stray-1"),
+        (b'{"id": "latin-1", "text": "caf\xe9 cr\xe8me"}', "latin-1"),
+        (b'{"text": "\xcd\xee\xe2\xee\xf1\xf2\xfc"}', "lines.jsonl#L1"),
+    ],
+    ids=["utf-8", "cp1251", "koi8-r", "utf-8-with-stray-byte", "latin-1", "no-id"],
+)
+def test_jsonl_record_id_is_read_from_lines_in_any_encoding(tmp_path, line, source_id):
+    path = tmp_path / "lines.jsonl"
+    path.write_bytes(line + b"\n")
+    [unit] = list(read_units(scan([str(path)]).files))
+    assert (unit.source_id, unit.raw) == (source_id, line)
+
+
+def gzip_cut(data: bytes) -> bytes:
+    """A gzip stream of ``data`` missing its last quarter."""
+    compressed = gzip.compress(data)
+    return compressed[: len(compressed) * 3 // 4]
+
+
+@pytest.mark.parametrize(
+    "content, reason_code",
+    [
+        ("Это обычный текст, а не gzip.".encode("utf-8"), "corrupt_gzip"),
+        (b"\x1f\x8b\x08\x00" + b"\xff" * 40, "corrupt_gzip"),
+        (gzip_cut(("Обрезанный архив. " * 200).encode("utf-8")), "truncated_gzip"),
+        (b"\x1f", "truncated_gzip"),
+    ],
+    ids=["plain-text", "corrupt-deflate-data", "cut-stream", "cut-header"],
+)
+def test_broken_gzip_reason(tmp_path, content, reason_code):
+    path = tmp_path / "x.txt.gz"
+    path.write_bytes(content)
+    [unit] = list(read_units(scan([str(path)]).files))
+    assert unit.error[0] == reason_code
+    assert "x.txt.gz" in unit.error[1]
+    assert unit.raw
+
+
+def test_not_gzip_jsonl_gz_is_one_corrupt_unit(tmp_path):
+    path = tmp_path / "x.jsonl.gz"
+    path.write_bytes(b'{"id": "a", "text": "not compressed"}\n')
+    [unit] = list(read_units(scan([str(path)]).files))
+    assert (unit.source_id, unit.error[0]) == ("x.jsonl.gz#L1", "corrupt_gzip")
+
+
+@pytest.mark.parametrize(
+    "content, raw",
+    [
+        (b"", b""),
+        (gzip.compress(NEWS_TEXT.encode("utf-8")) + b"\x00" * 512, NEWS_TEXT.encode("utf-8")),
+    ],
+    ids=["empty-file", "zero-padding-after-stream"],
+)
+def test_gzip_without_damage_has_no_error(tmp_path, content, raw):
+    path = tmp_path / "x.txt.gz"
+    path.write_bytes(content)
+    [unit] = list(read_units(scan([str(path)]).files))
+    assert (unit.error, unit.raw) == (None, raw)
