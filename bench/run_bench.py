@@ -201,7 +201,7 @@ def profile_stages(corpus: CorpusInfo, n_docs: int, work_dir: Path) -> dict[str,
     with writer(warehouse) as con:
         wh.begin_run(con, "bench-profile", None, [str(corpus.folder)])
     timings["writer_open_s"] = statistics.median(_timed(_open_writer, warehouse) for _ in range(5))
-    timings["skip_check_per_doc_s"] = _timed(pipeline.split_unchanged, warehouse, units) / len(units)
+    timings["skip_check_per_doc_s"] = _timed(pipeline.split_unchanged, warehouse, units, pipeline.RunState()) / len(units)
     build_s = _timed(lambda: [build_document(u) for u in units])
     results: list = []
     analyse_s = _timed(lambda: results.extend(pipeline.analyse_units(units)))
