@@ -13,7 +13,6 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-
 from newsetl.extractors.documents import build_document, make_reject
 from newsetl.extractors.sources import Scan, SourceFile, read_units, scan
 from newsetl.schemas.records import Document, RawUnit, Reject
