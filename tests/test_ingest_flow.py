@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-
 from conftest import BAD_FIXTURES, EXTRA_JSONL, SEED_INTERVIEW, SEED_NEWS
 
 
