@@ -26,7 +26,14 @@ Normal forms:
   span, a non-agreeing noun before the head, or a head that is not a noun, is an
   acronym, or has no case the tagger and pymorphy2 agree on.  One-word spans use it
   too (no parse is needed for them).
-- Quoted names are kept as written.
+- Quoted organisation names (the span is the text inside the quotes) are kept as
+  written when they follow a descriptor noun («компании «Газпром»», «газеты
+  «Известия»»: the name stands in the nominative), unless a one-word name has no
+  nominative reading at all («на сайте «Известий»»).  Without a descriptor the name is
+  inflected with the sentence and is put in the nominative: one word by
+  ``Normalizer.quoted_word`` («акции «Газпрома»» → «Газпром», «АвтоВАЗа» →
+  «АвтоВАЗ», «Известий» → «Известия»), several words by the phrase rules above
+  («Единой России» → «Единая Россия»).  Quoted names of other types are kept as written.
 - Persons are not parsed: every word of the name is put in the nominative on its
   own, in the person's gender (from a known first name or patronymic, else the
   tagger's majority), with an ending table for surnames pymorphy2 does not know.
@@ -49,7 +56,7 @@ from newsetl.extractors.entities_spans import SUPRANATIONAL_ORGS, SpanFixer
 from newsetl.extractors.entities_syntax import SentenceParses, is_multiword, sentence_ranges
 from newsetl.schemas.records import Acronym, Mention
 
-ENTITY_EXTRACTOR_VERSION = "entities/2"
+ENTITY_EXTRACTOR_VERSION = "entities/3"
 
 __all__ = [
     "ENTITY_EXTRACTOR_VERSION", "extract_mentions", "extract_acronyms", "analyze", "analyze_batch",
@@ -97,13 +104,15 @@ def load_models() -> Models:
 @dataclass(frozen=True)
 class ProcessedText:
     """One text after Natasha and the span rules: tokens, sentence index per token, spans,
-    the token ranges of quoted names, and the dependency parses of the sentences parsed so far."""
+    the token ranges of quoted names (and of those right after a descriptor noun), and the
+    dependency parses of the sentences parsed so far."""
 
     text: str
     tokens: Sequence
     sent_of: Sequence[int]
     spans: Sequence[tuple[int, int, str]]
     quoted: frozenset[tuple[int, int]]
+    quoted_after_descriptor: frozenset[tuple[int, int]]
     parses: SentenceParses
 
     def parse_sentences_of(self, ranges: Sequence[tuple[int, int]]) -> None:
@@ -139,8 +148,9 @@ def process(text: str) -> ProcessedText:
     fixer = SpanFixer(text, tokens, sent_of, models.lemma)
     spans = fixer.fix(ner_spans)
     quoted = frozenset(region.inner() for region in fixer.quotes)
+    after_descriptor = frozenset(region.inner() for region in fixer.quotes if fixer.follows_descriptor(region))
     parses = SentenceParses(models.syntax_parser, tokens, sentence_ranges(sent_of))
-    return ProcessedText(text, tokens, sent_of, spans, quoted, parses)
+    return ProcessedText(text, tokens, sent_of, spans, quoted, after_descriptor, parses)
 
 
 def tag_morph_where_needed(doc, morph_tagger) -> None:
@@ -162,7 +172,7 @@ def extract_mentions(text: str) -> list[Mention]:
     processed = process(text)
     models = load_models()
     processed.parse_sentences_of([(first, last) for first, last, kind in processed.spans
-                                  if kind != "PER" and (first, last) not in processed.quoted])
+                                  if kind != "PER" and _normalised_by_phrase(processed, first, last, kind)])
     return [make_mention(processed, span, models) for span in processed.spans]
 
 
@@ -176,14 +186,35 @@ def make_mention(processed: ProcessedText, span: tuple[int, int, str], models: M
         normal = models.normalizer.person(tokens)
         key = person_key(normal, models.is_first_name)
     else:
-        if (first, last) in processed.quoted:  # a quoted name is kept as written
-            normal = " ".join(surface.split())
+        if (first, last) in processed.quoted:
+            normal = quoted_name_normal(processed, first, last, entity_type, models)
         else:
             normal = models.normalizer.phrase(tokens, processed.parses.span_syntax(first, last))
         if entity_type == "LOC" and fold(normal) in SUPRANATIONAL_ORGS:
             entity_type = "ORG"
         key = phrase_key(entity_type, normal)
     return Mention(start, stop, entity_type, surface, normal, processed.sent_of[first], key)
+
+
+def _normalised_by_phrase(processed: ProcessedText, first: int, last: int, entity_type: str) -> bool:
+    """The span's normal form comes from ``Normalizer.phrase`` (so it may need a dependency parse)."""
+    if (first, last) not in processed.quoted:
+        return True
+    return entity_type == "ORG" and last - first > 1 and (first, last) not in processed.quoted_after_descriptor
+
+
+def quoted_name_normal(processed: ProcessedText, first: int, last: int, entity_type: str, models: Models) -> str:
+    """Normal form of a quoted name: the nominative of an inflected organisation name, else as written."""
+    tokens = processed.tokens[first:last]
+    as_written = " ".join(processed.text[tokens[0].start:tokens[-1].stop].split())
+    if entity_type != "ORG":
+        return as_written
+    after_descriptor = (first, last) in processed.quoted_after_descriptor
+    if last - first == 1:
+        return models.normalizer.quoted_word(tokens[0], only_if_never_nominative=after_descriptor) or as_written
+    if after_descriptor:
+        return as_written
+    return models.normalizer.phrase(tokens, processed.parses.span_syntax(first, last))
 
 
 def extract_acronyms(text: str, mentions: Sequence[Mention]) -> list[Acronym]:

@@ -30,6 +30,7 @@ DISFAVOURED_LEMMAS = frozenset({"больший"})
 QUOTE_CHARS = "«»„“”\"'‘’`"
 _QUOTE_TABLE = str.maketrans("", "", QUOTE_CHARS)
 _WORD = re.compile(r"[А-Яа-яЁёA-Za-z]")
+CYRILLIC_NAME = re.compile(r"^[А-ЯЁ][А-Яа-яЁё-]*$")
 INITIAL = re.compile(r"^[А-ЯЁA-Z]\.?$")
 PATRONYMIC_ENDINGS = ("вич", "вна", "чна", "ична", "инична", "оглы", "кызы")
 SURNAME_ENDINGS = (
@@ -59,7 +60,8 @@ def fold(text: str) -> str:
 
 
 def recover_shape(word: str, reference: str) -> str:
-    """Give ``word`` the capitalisation of ``reference`` (lower, UPPER, Title or per-part)."""
+    """Give ``word`` the capitalisation of ``reference`` (lower, UPPER, Title, per-part or inner
+    capitals: «автоваз» shaped like «АвтоВАЗа» is «АвтоВАЗ»)."""
     if word.lower() == reference.lower():
         return reference
     if reference.isupper() and len(reference) > 1:
@@ -68,9 +70,32 @@ def recover_shape(word: str, reference: str) -> str:
         return word.lower()
     if "-" in word and "-" in reference and word.count("-") == reference.count("-"):
         return "-".join(recover_shape(w, r) for w, r in zip(word.split("-"), reference.split("-")))
+    if any(ch.isupper() for ch in reference[1:]):
+        return _copy_case_of_common_prefix(word, reference)
     if reference[:1].isupper():
         return word[:1].upper() + word[1:].lower()
     return word
+
+
+def _copy_case_of_common_prefix(word: str, reference: str) -> str:
+    """``word`` with the letter case of ``reference`` over their common prefix; the rest takes the
+    case of the prefix's last letter («автоваз», «АвтоВАЗа» → «АвтоВАЗ»)."""
+    prefix = common_prefix_length(word.lower(), reference.lower())
+    if prefix == 0:
+        return word[:1].upper() + word[1:].lower()
+    rest = word[prefix:]
+    rest = rest.upper() if reference[prefix - 1].isupper() else rest.lower()
+    return reference[:prefix] + rest
+
+
+def common_prefix_length(a: str, b: str) -> int:
+    """Number of leading characters ``a`` and ``b`` share."""
+    length = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        length += 1
+    return length
 
 
 def oc_case(parse) -> str | None:
@@ -231,6 +256,45 @@ class Normalizer:
                 return parse.tag.gender
         return None
 
+    # --- quoted names ----------------------------------------------------------------
+    def quoted_word(self, token, only_if_never_nominative: bool = False) -> str | None:
+        """Nominative of a one-word quoted name in an oblique case («Газпрома» → «Газпром»,
+        «АвтоВАЗа» → «АвтоВАЗ», «Известий» → «Известия»), or None to keep it as written.
+
+        The name's noun parses in the tagger's case are taken (all oblique noun parses
+        when pymorphy has none in that case and none in the nominative); parses tagged as
+        names (Orgn, Name, Geox, Surn) or guessed for an unknown word are preferred, but a
+        guess that is not a name does not outweigh a nominative reading of the word.
+        The number of the parse is kept, so plural-only names stay plural.  None when the
+        word is not Cyrillic, is an acronym, the tagger reads it as nominative, the parses
+        disagree on the nominative, or the nominative does not look like the same word.
+        ``only_if_never_nominative`` (a name after a descriptor, which should be in the
+        nominative) also returns None whenever any noun parse is nominative.
+        """
+        word = token.text
+        if not CYRILLIC_NAME.match(word) or not _inflectable(word):
+            return None
+        nouns = [p for p in self._parse(word.lower()) if p.tag.POS == "NOUN"]
+        can_be_nominative = any(oc_case(p) == "nomn" for p in nouns)
+        if can_be_nominative and only_if_never_nominative:
+            return None
+        case = UD_TO_OC_CASE.get(token.feats.get("Case", ""))
+        if case == "nomn" and can_be_nominative:
+            return None
+        candidates = [p for p in nouns if oc_case(p) == case and case != "nomn"]
+        if not candidates and not can_be_nominative:
+            candidates = [p for p in nouns if oc_case(p) != "nomn"]
+        chosen = [p for p in candidates if _is_name(p) or _is_guess(p)] or candidates
+        if can_be_nominative and all(_is_guess(p) and not _is_name(p) for p in chosen):
+            return None  # «Мечела»: a guess «мечело» against a nominative reading
+        nominatives = {_nominative_keeping_number(p) for p in chosen} - {None}
+        if len(nominatives) != 1:
+            return None
+        nominative = nominatives.pop()
+        if not _same_word(nominative, word.lower()):
+            return None
+        return recover_shape(nominative, word)
+
     # --- persons ---------------------------------------------------------------------
     def person(self, tokens: Sequence) -> str:
         """Nominative of a person's name, every name word in the person's gender."""
@@ -270,6 +334,32 @@ class Normalizer:
         if normal is None:
             return word
         return recover_shape(normal, word)
+
+
+NAME_GRAMMEMES = ("Orgn", "Name", "Geox", "Surn")
+
+
+def _is_name(parse) -> bool:
+    """A parse that reads the word as a proper name (organisation, first name, place, surname)."""
+    return any(g in parse.tag for g in NAME_GRAMMEMES)
+
+
+def _is_guess(parse) -> bool:
+    """pymorphy's guess for a word its dictionary lacks (by a known suffix or an unknown prefix)."""
+    return any(type(step[0]).__name__ != "DictionaryAnalyzer" for step in parse.methods_stack)
+
+
+def _nominative_keeping_number(parse) -> str | None:
+    """The parse's word in the nominative of the same number («известий» → «известия»)."""
+    number = parse.tag.number or "sing"
+    inflected = parse.inflect({"nomn", number})
+    return inflected.word if inflected else None
+
+
+def _same_word(nominative: str, oblique: str) -> bool:
+    """The nominative differs from the oblique form only in the ending (at most three letters)."""
+    shared = common_prefix_length(nominative.replace("ё", "е"), oblique.replace("ё", "е"))
+    return shared >= 2 and shared >= max(len(nominative), len(oblique)) - 3
 
 
 def _number_of(token) -> str:

@@ -65,6 +65,8 @@ NON_ENTITY_ACRONYMS = {
     "НКО", "ООО", "ОАО", "ЗАО", "ПАО", "АО", "ИП", "ГУП", "ФГУП", "МУП", "ТЦ", "ЖК",
     "ЕГЭ", "ОГЭ", "ВУЗ", "СМС", "ОС", "СПО", "ИКТ", "ДНК", "РНК", "ФИО", "ИНН", "СНИЛС", "ОСАГО", "КАСКО", "ГСМ", "НПЗ", "МРОТ",
 }
+# Legal-form and agency abbreviations that stand before a quoted name as its descriptor.
+LEGAL_FORMS = {"ОАО", "ЗАО", "ООО", "АО", "ПАО", "НАО", "ГУП", "ФГУП", "МУП", "ИА", "РИА", "ИП", "ТОО", "АНО", "НКО"}
 LOC_ACRONYMS = {
     "США", "РФ", "КНР", "КНДР", "ОАЭ", "ЮАР", "ФРГ", "ГДР", "СССР", "ДНР", "ЛНР", "ЦАР", "РСФСР", "УССР",
     "БССР", "ДРК", "ЕАО", "ХМАО", "ЯНАО", "НАО", "ПМР", "ЧССР", "СФРЮ", "КР", "РК", "РТ", "РБ", "ЛО", "МО",
@@ -180,8 +182,7 @@ class SpanFixer:
         """A legal-form abbreviation or a lowercase descriptor heading a span («ОАО», «компания»)."""
         text = token.text
         if text.isupper() and text.lower() in ORG_DESCRIPTORS and len(text) <= 4:
-            return text in {"ОАО", "ЗАО", "ООО", "АО", "ПАО", "НАО", "ГУП", "ФГУП", "МУП", "ИА", "РИА", "ИП", "ТОО", "АНО", "НКО"} \
-                and self._next_is_quote(token)
+            return text in LEGAL_FORMS and self._next_is_quote(token)
         return text.islower() and self.lemma(text) in ORG_DESCRIPTORS
 
     def _next_is_quote(self, token) -> bool:
@@ -254,6 +255,18 @@ class SpanFixer:
                 break
             head = previous.open
         return head
+
+    def follows_descriptor(self, region: QuoteRegion) -> bool:
+        """The quoted name (or the list «A», «B» и «C» it belongs to) comes right after a descriptor noun
+        («компании «Газпром»», «газеты «Известия»», «ОАО «Газпром»»), so it is in the nominative."""
+        head = self._chain_head(region)
+        if head == 0 or self.sent_of[head - 1] != self.sent_of[head]:
+            return False
+        token = self.tokens[head - 1]
+        if token.text in LEGAL_FORMS:
+            return True
+        lemma = self.lemma(token.text)
+        return token.text.islower() and (lemma in ORG_DESCRIPTORS or lemma in NON_ORG_DESCRIPTORS)
 
     def quoted_orgs(self, spans: Sequence[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
         """Quoted names after an organisation descriptor that no span covers yet."""
