@@ -112,13 +112,27 @@ def _decode_unicode(raw: bytes) -> Decoded | None:
             return None
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
-            return Decoded(raw.decode("utf-16"), "utf-16")
+            text = raw.decode("utf-16")
         except UnicodeDecodeError:
             return None
+        if not looks_like_text(text):
+            raise DecodeError("binary", "the input is binary: it starts with a UTF-16 mark but does not decode to text")
+        return Decoded(text, "utf-16")
     try:
         return Decoded(raw.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
         return None
+
+
+_TEXT_CHAR = re.compile(r"[\sA-Za-zА-Яа-яЁё0-9.,;:!?«»\"'()\-–—%№/]")
+MIN_TEXT_CHAR_SHARE = 0.6
+
+
+def looks_like_text(text: str) -> bool:
+    """Whether decoded text is mostly letters, digits, spaces and punctuation of Latin/Cyrillic
+    prose (bytes misread as UTF-16 turn into runs of CJK or other unrelated characters)."""
+    sample = text[:4000]
+    return bool(sample) and len(_TEXT_CHAR.findall(sample)) >= MIN_TEXT_CHAR_SHARE * len(sample)
 
 
 def _decode_mostly_utf8(raw: bytes) -> Decoded | None:

@@ -34,8 +34,9 @@ def test_russian_text_is_decoded_with_its_encoding(sentence, encoding):
     [
         (b"plain ASCII news", "plain ASCII news"),
         ("Привет".encode("utf-16"), "Привет"),
+        ("Глава Минфина заявил: «Бюджет исполнен».\n".encode("utf-16-be").join([b"\xfe\xff", b""]), "Глава Минфина заявил: «Бюджет исполнен».\n"),
     ],
-    ids=["ascii", "utf-16-bom"],
+    ids=["ascii", "utf-16-bom", "utf-16-be-bom"],
 )
 def test_other_unicode_inputs(raw, expected_text):
     assert decode_bytes(raw).text == expected_text
@@ -49,8 +50,9 @@ def test_other_unicode_inputs(raw, expected_text):
         b"PK\x03\x04\x14\x00\x06\x00",
         "Текст с NUL\x00 внутри".encode("utf-8"),
         bytes(range(1, 32)) * 10 + "немного текста".encode("cp1251"),
+        b"\xff\xfe\x00\x01binary",
     ],
-    ids=["png", "pdf", "zip", "nul-byte", "control-bytes"],
+    ids=["png", "pdf", "zip", "nul-byte", "control-bytes", "utf-16-mark-on-binary"],
 )
 def test_binary_input_is_refused(raw):
     with pytest.raises(DecodeError) as error:
