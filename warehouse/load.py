@@ -324,7 +324,8 @@ def _quarantine_row(table: str, rec: dict[str, Any]) -> dict[str, Any]:
         "source_id": rec.get("source_id"),
         "doc_id": doc_id,
         "reason_code": "validation:" + reason,
-        "message": f"failed critical expectation(s) {reason} on {table}",
+        "message": f"the {table} row failed critical check(s): "
+                   + "; ".join(name.split(".", 1)[-1].replace("_", " ") for name in reason.split(", ")),
         "raw_hash": rec.get("raw_hash"),
         "raw": None if table == "documents" else record.encode("utf-8"),
         # Identity of the failed row across runs (a document's staged row carries run ids).
