@@ -50,8 +50,7 @@ def analyse_units(units: list[RawUnit]) -> list[UnitResult]:
     results = []
     for unit in units:
         built = build_document(unit)
-        raw_hash = wh.sha256_hex(unit.raw)
-        result = UnitResult(unit.source_uri, unit.source_id, raw_hash, unit.raw)
+        result = UnitResult(unit.source_uri, unit.source_id, built.raw_hash, unit.raw)
         if isinstance(built, Reject):
             result.reject = built
         else:

@@ -80,9 +80,9 @@ def snippet(con: duckdb.DuckDBPyConnection, text: str, stems: set[str], width: i
     words = list(_WORD.finditer(text))
     if not words:
         return ""
-    word_stems = con.execute("SELECT stem(unnest($t), 'russian')",
-                             {"t": [m.group().lower() for m in words]}).fetchall()
-    hits = [m for m, (s,) in zip(words, word_stems) if s in stems]
+    distinct = sorted({m.group().lower() for m in words})
+    stem_of = dict(zip(distinct, (r[0] for r in con.execute("SELECT stem(unnest($t), 'russian')", {"t": distinct}).fetchall())))
+    hits = [m for m in words if stem_of[m.group().lower()] in stems]
     centre = hits[0].start() if hits else 0
     start = max(0, centre - width // 3)
     end = min(len(text), start + width)
