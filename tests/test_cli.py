@@ -88,6 +88,7 @@ def test_real_cli_run_is_clean_and_reports_where_things_are(tmp_path):
     assert done.returncode == 0, output
     for noise in ("Traceback", "Warning", "WARNING", "Error flushing", "ERROR"):
         assert noise not in output, output
+    assert "batch 1: 6 units (new 6); 6 units so far" in output and "units/s" in output  # progress
     assert f"warehouse: {tmp_path / 'data' / 'newsetl.duckdb'}" in output
     assert f"report:    {tmp_path / 'data' / 'gx'}" in output
     assert (tmp_path / "data" / "prefect").is_dir(), "PREFECT_HOME lives in the data folder"
