@@ -92,7 +92,7 @@ def _kept_paragraph_end(html: str) -> int:
     Pages hide navigation and teasers in ``<p>`` elements too, so each candidate is tried with a probe
     marker through the real cleaner, longest first (once per page).
     """
-    from newsetl.extractors.html import clean_html
+    from newsetl.extractors.documents.html import clean_html
 
     probe = "Пробная метка бенчмарка."
     paragraphs = sorted(_HTML_PARAGRAPH.finditer(html), key=lambda m: len(m.group()), reverse=True)

@@ -189,8 +189,8 @@ def profile_stages(corpus: CorpusInfo, n_docs: int, work_dir: Path) -> dict[str,
     caches are warmed on one document first.
     """
     from newsetl import pipeline
-    from newsetl.extractors import records as record_extractors
-    from newsetl.extractors.documents import build_document
+    from newsetl.extractors import batch as record_extractors
+    from newsetl.extractors.documents.build import build_document
     from newsetl.warehouse import load as wh
     from newsetl.warehouse.db import writer
 
@@ -248,7 +248,7 @@ def cprofile_analysis(corpus: CorpusInfo, n_docs: int, top: int = 15) -> list[di
     import pstats
 
     from newsetl import pipeline
-    from newsetl.extractors import records as record_extractors
+    from newsetl.extractors import batch as record_extractors
 
     record_extractors.load_models()
     units, warm_up = sample_units(corpus, n_docs)

@@ -16,7 +16,7 @@ from prefect.runtime import flow_run
 
 from newsetl import pipeline
 from newsetl.config import Settings, resolve_settings
-from newsetl.locking import ingest_lock
+from newsetl.flows.locking import ingest_lock
 from newsetl.schemas.records import RawUnit
 from newsetl.warehouse import load as wh
 from newsetl.warehouse.db import writer

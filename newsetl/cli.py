@@ -50,8 +50,8 @@ def ingest(
     workers: int = typer.Option(2, min=1, help="Worker processes for extraction"),
 ) -> None:
     """Load news into the warehouse, validate it and rebuild the data-quality report."""
-    from newsetl.extractors.sources import InputNotFound, scan
-    from newsetl.locking import ingest_lock
+    from newsetl.extractors.sources.files import InputNotFound, scan
+    from newsetl.flows.locking import ingest_lock
     from newsetl.warehouse.db import WarehouseBusy, WarehouseError, writer
 
     settings = resolve_settings(data_dir, warehouse)
@@ -66,7 +66,7 @@ def ingest(
     except (InputNotFound, WarehouseError, OSError) as exc:
         fail(str(exc))
     configure_prefect(settings)
-    from newsetl.orchestration import run_ingest
+    from newsetl.flows.run import run_ingest
 
     try:
         summary = run_ingest(paths, settings, batch_size=batch_size, workers=workers)
@@ -115,7 +115,7 @@ def quarantine(warehouse: Optional[Path] = WarehouseOpt, data_dir: Optional[Path
 @app.command()
 def report(data_dir: Optional[Path] = DataDirOpt, warehouse: Optional[Path] = WarehouseOpt) -> None:
     """Path of the data-quality report (Great Expectations Data Docs) to open."""
-    from newsetl.quality import docs_index_path
+    from newsetl.validation.runner import docs_index_path
 
     settings = resolve_settings(data_dir, warehouse)
     index = docs_index_path(settings.data_dir)

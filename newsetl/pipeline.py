@@ -13,8 +13,8 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from newsetl.extractors.documents import build_document, make_reject
-from newsetl.extractors.sources import Scan, SourceFile, read_units, scan
+from newsetl.extractors.documents.build import build_document, make_reject
+from newsetl.extractors.sources.files import Scan, SourceFile, read_units, scan
 from newsetl.schemas.records import Document, RawUnit, Reject
 from newsetl.warehouse import load as wh
 from newsetl.warehouse.db import writer
@@ -38,14 +38,14 @@ class UnitResult:
 
 def warm_up() -> None:
     """Load the NLP models once in a worker process, before its first batch."""
-    from newsetl.extractors import records as record_extractors
+    from newsetl.extractors import batch as record_extractors
 
     record_extractors.load_models()
 
 
 def analyse_units(units: list[RawUnit]) -> list[UnitResult]:
     """Build each unit's document and extract its records (mentions, acronyms, facts)."""
-    from newsetl.extractors import records as record_extractors
+    from newsetl.extractors import batch as record_extractors
 
     results = []
     for unit in units:
@@ -142,7 +142,7 @@ def split_unchanged(warehouse: Path, units: list[RawUnit], state: RunState) -> t
     """Separate units whose exact bytes are already published under the same source id and
     extractor version (they need no work) from those that must be analysed. A source id the run
     has already seen is analysed again, to be classified as a duplicate."""
-    from newsetl.extractors.records import pipeline_version
+    from newsetl.extractors.batch import pipeline_version
 
     with writer(warehouse) as con:
         known = wh.known_sources(con, [u.source_id for u in units])
@@ -256,7 +256,7 @@ def _reject_quarantine_row(result: UnitResult) -> dict[str, Any]:
 
 def resolve_entities(warehouse: Path) -> int:
     """Resolve every live mention key to an entity (corpus-wide) and stage the entity table."""
-    from newsetl.extractors import records as record_extractors
+    from newsetl.extractors import batch as record_extractors
 
     with writer(warehouse) as con:
         keys = wh.live_keys(con)
@@ -292,7 +292,7 @@ def audit(warehouse: Path, data_dir: Path, run_id: str, units_read: int) -> Audi
     for every one of them. When rows were quarantined, entities are resolved again without them
     and the rebuilt entity table is validated once more.
     """
-    from newsetl.quality import validate_tables
+    from newsetl.validation.runner import validate_tables
     from newsetl.schemas.suites import SUITES
 
     with writer(warehouse) as con:

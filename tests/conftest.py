@@ -7,8 +7,14 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import sys
+
 import duckdb
 import pytest
+
+# The gate helpers (``eval_ner``, ``eval_facts``) double as loaders of the seed texts and the
+# devset for the extractor tests.
+sys.path.insert(0, str(Path(__file__).resolve().parent / "gates"))
 
 # Prefect reads its settings at import time: point it at a throwaway home first.
 _HOME = Path(tempfile.mkdtemp(prefix="newsetl-tests-"))
@@ -32,6 +38,15 @@ EXTRA_RECORDS = [
      "text": "Эта заметка датирована будущим годом и не должна попасть в опубликованные таблицы."},
 ]
 EXTRA_JSONL = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in EXTRA_RECORDS)
+
+
+def pytest_collection_modifyitems(items):
+    """Mark tests by folder: ``gate`` (quality gates) and ``flow`` (real flow or server runs), so
+    ``pytest -m "not gate and not flow"`` runs the fast unit tests alone."""
+    for item in items:
+        parts = Path(str(item.fspath)).relative_to(ROOT / "tests").parts
+        if parts[0] in ("gates", "flows"):
+            item.add_marker(getattr(pytest.mark, parts[0][:-1]))
 
 
 @pytest.fixture(scope="session")

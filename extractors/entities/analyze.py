@@ -1,0 +1,279 @@
+"""People, organisations and places in Russian news text.
+
+Natasha (segment, tag_morph, tag_ner) finds the candidate spans; ``entities_spans``
+repairs them and adds organisations Natasha misses; ``entities_norm`` puts them in
+the nominative and builds resolution keys; ``entities_acronyms`` finds acronym
+definitions; ``entities_resolve`` merges keys across the corpus.
+
+Normal forms:
+
+- Organisations and places of more than one word, and acronym long forms, are
+  normalised by their dependency parse.  Natasha's ``NewsSyntaxParser`` (loaded once
+  in :func:`load_models`) runs only on the sentences that hold such a span, once per
+  sentence.  ``entities_syntax.span_syntax`` takes as the span's head the one word
+  whose syntactic head lies outside the span; the head and the tokens agreeing with
+  it (``amod``/``det`` modifiers and adjectives conjoined to them; ``flat``,
+  ``flat:name``, ``flat:foreign``, ``appos`` and ``conj`` nouns, with their own
+  modifiers) are put in the nominative, keeping the head's number; a dependent is
+  changed only if pymorphy2 has a form of it in the head's case and number (and
+  gender, for singular modifiers).  All other tokens (``nmod`` genitives, ``case``
+  prepositions and their phrases, numerals, punctuation) stay as written:
+  «Организации Договора о коллективной безопасности» → «Организация Договора о
+  коллективной безопасности».
+- The head rule (``Normalizer.phrase_by_head_rule``: the first noun after leading
+  adjectives is the head; it and those adjectives are inflected, the rest kept) is
+  the fallback when the parse is unusable: several words with a head outside the
+  span, a non-agreeing noun before the head, or a head that is not a noun, is an
+  acronym, or has no case the tagger and pymorphy2 agree on.  One-word spans use it
+  too (no parse is needed for them).
+- Quoted organisation names (the span is the text inside the quotes) are kept as
+  written when they follow a descriptor noun («компании «Газпром»», «газеты
+  «Известия»»: the name stands in the nominative), unless a one-word name has no
+  nominative reading at all («на сайте «Известий»»).  Without a descriptor the name is
+  inflected with the sentence and is put in the nominative: one word by
+  ``Normalizer.quoted_word`` («акции «Газпрома»» → «Газпром», «АвтоВАЗа» →
+  «АвтоВАЗ», «Известий» → «Известия»), several words by the phrase rules above
+  («Единой России» → «Единая Россия»).  Quoted names of other types are kept as written.
+- Persons are not parsed: every word of the name is put in the nominative on its
+  own, in the person's gender (from a known first name or patronymic, else the
+  tagger's majority), with an ending table for surnames pymorphy2 does not know.
+
+Public API: :func:`extract_mentions`, :func:`extract_acronyms`, :func:`analyze`,
+:func:`analyze_batch`, and (re-exported) :func:`resolve_keys`, :func:`entity_id`,
+:func:`canonical_names`.
+"""
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from typing import Sequence
+
+from newsetl.extractors.entities.acronyms import find_definitions
+from newsetl.extractors.entities.norm import Normalizer, fold, person_key, phrase_key
+from newsetl.extractors.entities.resolve import canonical_names, entity_id, resolve_keys
+from newsetl.extractors.entities.spans import SUPRANATIONAL_ORGS, SpanFixer
+from newsetl.extractors.entities.syntax import SentenceParses, is_multiword, sentence_ranges
+from newsetl.schemas.records import Acronym, Mention
+
+ENTITY_EXTRACTOR_VERSION = "entities/3"
+
+__all__ = [
+    "ENTITY_EXTRACTOR_VERSION", "extract_mentions", "extract_acronyms", "analyze", "analyze_batch",
+    "resolve_keys", "entity_id", "canonical_names", "load_models",
+]
+
+
+@dataclass(frozen=True)
+class Models:
+    """Natasha's segmenter, morph tagger, NER tagger and syntax parser, plus our normaliser over
+    pymorphy2 (OpenCorpora tags)."""
+
+    segmenter: object
+    morph_tagger: object
+    ner_tagger: object
+    syntax_parser: object
+    normalizer: Normalizer
+    lemma: object
+    is_first_name: object
+
+
+@cache
+def load_models() -> Models:
+    """Load the bundled Natasha models once per process."""
+    from natasha import NewsEmbedding, NewsMorphTagger, NewsNERTagger, NewsSyntaxParser, Segmenter
+    from pymorphy2 import MorphAnalyzer
+
+    embedding = NewsEmbedding()
+    vocab = MorphAnalyzer()
+    normalizer = Normalizer(vocab)
+
+    @lru_cache(maxsize=100_000)
+    def lemma(word: str) -> str:
+        parses = vocab.parse(word.lower())
+        return parses[0].normal_form.replace("ё", "е") if parses else word.lower()
+
+    @lru_cache(maxsize=100_000)
+    def is_first_name(word: str) -> bool:
+        return any("Name" in p.tag and p.tag.case == "nomn" for p in vocab.parse(word))
+
+    return Models(Segmenter(), NewsMorphTagger(embedding), NewsNERTagger(embedding), NewsSyntaxParser(embedding),
+                  normalizer, lemma, is_first_name)
+
+
+@dataclass(frozen=True)
+class ProcessedText:
+    """One text after Natasha and the span rules: tokens, sentence index per token, spans,
+    the token ranges of quoted names (and of those right after a descriptor noun), and the
+    dependency parses of the sentences parsed so far."""
+
+    text: str
+    tokens: Sequence
+    sent_of: Sequence[int]
+    spans: Sequence[tuple[int, int, str]]
+    quoted: frozenset[tuple[int, int]]
+    quoted_after_descriptor: frozenset[tuple[int, int]]
+    parses: SentenceParses
+
+    def parse_sentences_of(self, ranges: Sequence[tuple[int, int]]) -> None:
+        """Parse, in one batch, the sentences of those token ranges that hold more than one word."""
+        needed = {self.sent_of[first] for first, last in ranges if is_multiword(self.tokens, first, last)}
+        self.parses.ensure(needed)
+
+
+@lru_cache(maxsize=8)
+def process(text: str) -> ProcessedText:
+    """Run Natasha (segment, tag_ner, tag_morph where needed) and the span rules over ``text``.
+
+    Cached for the last few texts so that :func:`extract_acronyms` after
+    :func:`extract_mentions` on the same text does not run the models again.
+    """
+    from natasha import Doc
+
+    models = load_models()
+    doc = Doc(text)
+    doc.segment(models.segmenter)
+    doc.tag_ner(models.ner_tagger)
+    tokens = doc.tokens
+    sent_starts = [sent.start for sent in doc.sents]
+    sent_of = [bisect.bisect_right(sent_starts, token.start) - 1 for token in tokens]
+    token_starts = [token.start for token in tokens]
+    tag_morph_where_needed(doc, models.morph_tagger)
+    ner_spans = []
+    for span in doc.spans:
+        first = bisect.bisect_left(token_starts, span.start)
+        last = bisect.bisect_left(token_starts, span.stop)
+        if last > first:
+            ner_spans.append((first, last, span.type))
+    fixer = SpanFixer(text, tokens, sent_of, models.lemma)
+    spans = fixer.fix(ner_spans)
+    quoted = frozenset(region.inner() for region in fixer.quotes)
+    after_descriptor = frozenset(region.inner() for region in fixer.quotes if fixer.follows_descriptor(region))
+    parses = SentenceParses(models.syntax_parser, tokens, sentence_ranges(sent_of))
+    return ProcessedText(text, tokens, sent_of, spans, quoted, after_descriptor, parses)
+
+
+def tag_morph_where_needed(doc, morph_tagger) -> None:
+    """Morph-tag only the sentences that hold an entity span or a bracket (acronym definitions).
+
+    The morph tagger costs as much as the NER tagger; other sentences need no features.
+    """
+    for token in doc.tokens:
+        token.pos, token.feats = None, {}
+    needed = [sent for sent in doc.sents if sent.spans or any(t.text == "(" for t in sent.tokens)]
+    markups = morph_tagger.map([[token.text for token in sent.tokens] for sent in needed])
+    for sent, markup in zip(needed, markups):
+        for token, tagged in zip(sent.tokens, markup.tokens):
+            token.pos, token.feats = tagged.pos, tagged.feats
+
+
+def extract_mentions(text: str) -> list[Mention]:
+    """Typed PER/ORG/LOC mentions in ``text``, sorted by start, with normal forms and keys."""
+    processed = process(text)
+    models = load_models()
+    processed.parse_sentences_of([(first, last) for first, last, kind in processed.spans
+                                  if kind != "PER" and _normalised_by_phrase(processed, first, last, kind)])
+    return [make_mention(processed, span, models) for span in processed.spans]
+
+
+def make_mention(processed: ProcessedText, span: tuple[int, int, str], models: Models) -> Mention:
+    """The Mention record for a token span."""
+    first, last, entity_type = span
+    tokens = processed.tokens[first:last]
+    start, stop = tokens[0].start, tokens[-1].stop
+    surface = processed.text[start:stop]
+    if entity_type == "PER":
+        normal = models.normalizer.person(tokens)
+        key = person_key(normal, models.is_first_name)
+    else:
+        if (first, last) in processed.quoted:
+            normal = quoted_name_normal(processed, first, last, entity_type, models)
+        else:
+            normal = models.normalizer.phrase(tokens, processed.parses.span_syntax(first, last))
+        if entity_type == "LOC" and fold(normal) in SUPRANATIONAL_ORGS:
+            entity_type = "ORG"
+        key = phrase_key(entity_type, normal)
+    return Mention(start, stop, entity_type, surface, normal, processed.sent_of[first], key)
+
+
+def _normalised_by_phrase(processed: ProcessedText, first: int, last: int, entity_type: str) -> bool:
+    """The span's normal form comes from ``Normalizer.phrase`` (so it may need a dependency parse)."""
+    if (first, last) not in processed.quoted:
+        return True
+    return entity_type == "ORG" and last - first > 1 and (first, last) not in processed.quoted_after_descriptor
+
+
+def quoted_name_normal(processed: ProcessedText, first: int, last: int, entity_type: str, models: Models) -> str:
+    """Normal form of a quoted name: the nominative of an inflected organisation name, else as written."""
+    tokens = processed.tokens[first:last]
+    as_written = " ".join(processed.text[tokens[0].start:tokens[-1].stop].split())
+    if entity_type != "ORG":
+        return as_written
+    after_descriptor = (first, last) in processed.quoted_after_descriptor
+    if last - first == 1:
+        return models.normalizer.quoted_word(tokens[0], only_if_never_nominative=after_descriptor) or as_written
+    if after_descriptor:
+        return as_written
+    return models.normalizer.phrase(tokens, processed.parses.span_syntax(first, last))
+
+
+def extract_acronyms(text: str, mentions: Sequence[Mention]) -> list[Acronym]:
+    """Acronyms defined in ``text`` as «long form (ACR)», long form normalised to the nominative.
+
+    When the letters do not spell out the words before the bracket, an organisation
+    mention ending right before the bracket and starting with the acronym's first
+    letter is taken as the long form.
+    """
+    processed = process(text)
+    tokens = processed.tokens
+    models = load_models()
+    definitions = long_form_ranges(processed, mentions)
+    processed.parse_sentences_of([long_range for _, long_range in definitions])
+    acronyms = []
+    for index, (first, last) in definitions:
+        short, long_tokens = tokens[index], tokens[first:last]
+        long_start, long_stop = long_tokens[0].start, long_tokens[-1].stop
+        acronyms.append(Acronym(
+            short_form=short.text,
+            long_form=text[long_start:long_stop],
+            long_normal=models.normalizer.phrase(long_tokens, processed.parses.span_syntax(first, last)),
+            short_start=short.start, short_stop=short.stop,
+            long_start=long_start, long_stop=long_stop,
+        ))
+    return acronyms
+
+
+def long_form_ranges(processed: ProcessedText, mentions: Sequence[Mention]) -> list[tuple[int, tuple[int, int]]]:
+    """Token index of each defined acronym with the token range [first, last) of its long form."""
+    tokens = processed.tokens
+    token_starts = [t.start for t in tokens]
+    ending_at = {m.stop: m for m in mentions if m.type == "ORG"}
+    found = []
+    for index, match in find_definitions(processed.text, tokens):
+        short = tokens[index]
+        if match is not None:
+            found.append((index, (match.start, match.stop)))
+            continue
+        mention = ending_at.get(tokens[index - 1].start) or ending_at.get(_stop_before(tokens, index - 1))
+        if mention is None or fold(mention.surface)[:1] != short.text[:1].lower():
+            continue
+        first = bisect.bisect_left(token_starts, mention.start)
+        last = bisect.bisect_left(token_starts, mention.stop)
+        found.append((index, (first, last)))
+    return found
+
+
+def _stop_before(tokens: Sequence, index: int) -> int:
+    return tokens[index - 1].stop if index > 0 else -1
+
+
+def analyze(text: str) -> tuple[list[Mention], list[Acronym]]:
+    """Mentions and acronym definitions of one text."""
+    mentions = extract_mentions(text)
+    return mentions, extract_acronyms(text, mentions)
+
+
+def analyze_batch(texts: list[str]) -> list[tuple[list[Mention], list[Acronym]]]:
+    """:func:`analyze` for each text, models loaded once."""
+    load_models()
+    return [analyze(text) for text in texts]
