@@ -131,7 +131,3 @@ def build_corpus(folder: Path, n_docs: int) -> CorpusInfo:
             by_format[doc.fmt] += 1
     return CorpusInfo(folder, n_docs, by_format, n_bytes)
 
-
-def tiny_corpus(folder: Path) -> CorpusInfo:
-    """A one-document corpus (the first factRuEval text): a run over it is almost all fixed cost."""
-    return build_corpus(folder, 1)

@@ -9,7 +9,7 @@ deterministic corpus built by :mod:`bench.corpus`:
 3. ``cold-w2`` the corpus into another empty data folder, ``--workers 2`` (spawned worker pool).
 4. ``rerun``   the corpus again into the ``cold-w2`` folder: every unit is unchanged and skipped.
 
-Then, in this process and without Prefect, the plain stage functions of :mod:`newsetl.pipeline` are
+Then, in this process and without Prefect, the plain stage functions (extractors/batch.py, warehouse/stage.py) are
 timed over a sample of the corpus (per-document cost of each stage).
 
 Prefect's log timestamps split every run into startup, its tasks and shutdown. Throughput is given
@@ -170,9 +170,9 @@ def last_run_counts(warehouse: Path) -> dict[str, int]:
 def sample_units(corpus: CorpusInfo, n_docs: int) -> tuple[list, list]:
     """``n_docs`` input units spread evenly over the corpus (every format represented), and a
     warm-up unit outside the sample (warming up on a sampled text would hit the NLP text cache)."""
-    from newsetl import pipeline
+    from newsetl.extractors.sources.files import read_units, scan
 
-    units = [u for batch in pipeline.batched_units(pipeline.discover([str(corpus.folder)]).files, 1000) for u in batch]
+    units = list(read_units(scan([str(corpus.folder)]).files))
     rest = units[1:]
     if n_docs >= len(rest):
         return rest, units[:1]
@@ -188,28 +188,29 @@ def profile_stages(corpus: CorpusInfo, n_docs: int, work_dir: Path) -> dict[str,
     and the cost of opening a warehouse write connection (paid twice per batch). Lazy imports and
     caches are warmed on one document first.
     """
-    from newsetl import pipeline
-    from newsetl.extractors import batch as record_extractors
+    from newsetl.extractors import batch as analysis
     from newsetl.extractors.documents.build import build_document
-    from newsetl.warehouse import load as wh
+    from newsetl.warehouse import runs, stage
+    from newsetl.warehouse.classify import RunState
     from newsetl.warehouse.db import writer
+    from newsetl.warehouse.entities import resolve_entities
 
     warehouse = work_dir / "profile.duckdb"
     units, warm_up = sample_units(corpus, n_docs)
-    timings = {"model_load_s": _timed(record_extractors.load_models)}
-    pipeline.analyse_units(warm_up)
+    timings = {"model_load_s": _timed(analysis.warm_up)}
+    analysis.analyse_units(warm_up)
     with writer(warehouse) as con:
-        wh.begin_run(con, "bench-profile", None, [str(corpus.folder)])
+        runs.begin_run(con, "bench-profile", None, [str(corpus.folder)])
     timings["writer_open_s"] = statistics.median(_timed(_open_writer, warehouse) for _ in range(5))
-    timings["skip_check_per_doc_s"] = _timed(pipeline.split_unchanged, warehouse, units, pipeline.RunState()) / len(units)
+    timings["skip_check_per_doc_s"] = _timed(stage.split_unchanged, warehouse, units, RunState(), analysis.extractor_version()) / len(units)
     build_s = _timed(lambda: [build_document(u) for u in units])
     results: list = []
-    analyse_s = _timed(lambda: results.extend(pipeline.analyse_units(units)))
+    analyse_s = _timed(lambda: results.extend(analysis.analyse_units(units)))
     timings["build_document_per_doc_s"] = build_s / len(units)
     timings["entities_per_doc_s"] = max(0.0, analyse_s - build_s) / len(units)
-    stage_s = _timed(pipeline.stage_batch, warehouse, "bench-profile", pipeline.RunState(), results, [])
+    stage_s = _timed(stage.stage_batch, warehouse, "bench-profile", RunState(), results, [])
     timings["stage_per_doc_s"] = stage_s / len(units)
-    timings["resolve_entities_s"] = _timed(pipeline.resolve_entities, warehouse)
+    timings["resolve_entities_s"] = _timed(_resolve, warehouse, resolve_entities)
     timings["pool_startup_2w_s"] = pool_startup_s(2)
     timings["docs"] = len(units)
     return timings
@@ -220,13 +221,20 @@ def pool_startup_s(workers: int, pause_s: float = 1.0) -> float:
 
     Each task sleeps ``pause_s`` (subtracted) so that one worker cannot take them all.
     """
-    from newsetl import pipeline
+    from newsetl.extractors.batch import make_executor
 
     t0 = time.perf_counter()
-    with pipeline.make_executor(workers) as executor:
+    with make_executor(workers) as executor:
         list(executor.map(time.sleep, [pause_s] * workers))
         elapsed = time.perf_counter() - t0
     return max(0.0, elapsed - pause_s)
+
+
+def _resolve(warehouse: Path, resolve_entities) -> None:
+    from newsetl.warehouse.db import writer
+
+    with writer(warehouse) as con:
+        resolve_entities(con)
 
 
 def _open_writer(warehouse: Path) -> None:
@@ -247,14 +255,13 @@ def cprofile_analysis(corpus: CorpusInfo, n_docs: int, top: int = 15) -> list[di
     import cProfile
     import pstats
 
-    from newsetl import pipeline
-    from newsetl.extractors import batch as record_extractors
+    from newsetl.extractors import batch as analysis
 
-    record_extractors.load_models()
+    analysis.warm_up()
     units, warm_up = sample_units(corpus, n_docs)
-    pipeline.analyse_units(warm_up)
+    analysis.analyse_units(warm_up)
     profiler = cProfile.Profile()
-    profiler.runcall(pipeline.analyse_units, units)
+    profiler.runcall(analysis.analyse_units, units)
     stats = pstats.Stats(profiler).stats
     rows = [{"function": f"{'/'.join(Path(file).parts[-2:])}:{line}({fn})", "calls": calls, "own_s": own, "cumulative_s": cum}
             for (file, line, fn), (_, calls, own, cum, _) in stats.items()]

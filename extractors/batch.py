@@ -1,42 +1,44 @@
-"""From a cleaned document to warehouse rows: entity mentions, acronyms and facts.
+"""Analysing a batch of input units in worker processes: each unit becomes a document with its
+record rows (mentions, acronyms, facts) keyed by warehouse table, or a reject.
 
-This module is the single place that turns extractor matches into the row dicts the warehouse
-stages, so the per-table column names live next to each other.
+The row shapes come from the record models; which tables exist comes from the registry
+(:mod:`newsetl.schemas.tables`). Worker processes load the NLP models once, before their first batch.
 """
 from __future__ import annotations
 
+import multiprocessing
+from concurrent.futures import Executor, ProcessPoolExecutor
 from typing import Any
 
-import pandas as pd
+from newsetl.extractors.documents.build import EXTRACTOR_VERSION as DOCUMENTS_VERSION
+from newsetl.extractors.documents.build import build_document, make_reject
+from newsetl.extractors.entities import analyze as entities
+from newsetl.extractors.entities.norm import phrase_key
+from newsetl.extractors.facts import FACTS_EXTRACTOR_VERSION, extract_facts
+from newsetl.schemas.analysis import UnitResult
+from newsetl.schemas.records import Acronym, Document, Mention, RawUnit, Reject
+from newsetl.schemas.tables import FACT_TABLES
 
-from newsetl.schemas.records import Acronym, Document, Mention
+# Record fields renamed in the warehouse (``end`` is an SQL keyword).
+RENAMED_COLUMNS = {"start": "start_date", "end": "end_date"}
 
 
-def pipeline_version() -> str:
+def extractor_version() -> str:
     """The versions of every extractor a document's rows come from, e.g.
     ``documents/1+entities/2+facts/1``; a change makes the next run reprocess the document."""
-    from newsetl.extractors.documents.build import EXTRACTOR_VERSION
-    from newsetl.extractors.entities.analyze import ENTITY_EXTRACTOR_VERSION
-    from newsetl.extractors.facts import FACTS_EXTRACTOR_VERSION
-
-    return "+".join((EXTRACTOR_VERSION, ENTITY_EXTRACTOR_VERSION, FACTS_EXTRACTOR_VERSION))
+    return "+".join((DOCUMENTS_VERSION, entities.ENTITY_EXTRACTOR_VERSION, FACTS_EXTRACTOR_VERSION))
 
 
-def load_models() -> None:
-    """Load every NLP model this process will need (once per process)."""
-    from newsetl.extractors.entities import analyze as entities
-
-    entities.analyze("Загрузка моделей.")
+# --- one document -----------------------------------------------------------------------------
 
 
-def extract_records(doc: Document) -> dict[str, list[dict[str, Any]]]:
+def document_records(doc: Document) -> dict[str, list[dict[str, Any]]]:
     """All records of one document as rows, keyed by warehouse table."""
-    from newsetl.extractors.entities import analyze as entities
-
     mentions, acronyms = entities.analyze(doc.text)
+    version = entities.ENTITY_EXTRACTOR_VERSION
     rows: dict[str, list[dict[str, Any]]] = {
-        "mentions": [mention_row(doc.doc_id, m, entities.ENTITY_EXTRACTOR_VERSION) for m in mentions],
-        "acronyms": [acronym_row(doc.doc_id, a, entities.ENTITY_EXTRACTOR_VERSION) for a in acronyms],
+        "mentions": [mention_row(doc.doc_id, m, version) for m in mentions],
+        "acronyms": [acronym_row(doc.doc_id, a, version) for a in acronyms],
     }
     rows.update(fact_rows(doc, mentions))
     return rows
@@ -50,38 +52,21 @@ def mention_row(doc_id: str, m: Mention, version: str) -> dict[str, Any]:
 
 
 def acronym_row(doc_id: str, a: Acronym, version: str) -> dict[str, Any]:
-    """An ``acronyms`` row; ``key`` is the long form's resolution key."""
+    """An ``acronyms`` row; ``key`` is the long form's resolution key (an organisation)."""
     return {"doc_id": doc_id, "short_form": a.short_form, "long_form": a.long_form,
-            "long_normal": a.long_normal, "key": acronym_key(a), "entity_id": "",
+            "long_normal": a.long_normal, "key": phrase_key("ORG", a.long_normal), "entity_id": "",
             "short_start": a.short_start, "short_end": a.short_stop,
             "long_start": a.long_start, "long_end": a.long_stop, "extractor_version": version}
 
 
-def acronym_key(a: Acronym) -> str:
-    """The resolution key of an acronym's long form (an organisation)."""
-    from newsetl.extractors.entities.norm import phrase_key
-
-    return phrase_key("ORG", a.long_normal)
-
-
-# Fact table -> attribute of ``Facts`` holding its records.
-FACT_TABLES = {"leads": "lead", "genres": "genre", "sections": "sections", "interview_turns": "turns",
-               "named_events": "events", "dates": "dates", "occupations": "occupations",
-               "attributions": "attributions"}
-# Record fields renamed in the warehouse (``end`` is an SQL keyword).
-RENAMED_COLUMNS = {"start": "start_date", "end": "end_date"}
-
-
 def fact_rows(doc: Document, mentions: list[Mention]) -> dict[str, list[dict[str, Any]]]:
     """Rows of the fact tables (structure, turns, events, dates, occupations, attributions)."""
-    from newsetl.extractors.facts import FACTS_EXTRACTOR_VERSION, extract_facts
-
     facts = extract_facts(doc.text, doc.published_at, mentions)
     rows = {}
-    for table, attribute in FACT_TABLES.items():
-        value = getattr(facts, attribute)
+    for table in FACT_TABLES.values():
+        value = getattr(facts, table.facts_attribute)
         records = value if isinstance(value, list) else [value] if value is not None else []
-        rows[table] = [
+        rows[table.name] = [
             {"doc_id": doc.doc_id, "record_no": number,
              **{RENAMED_COLUMNS.get(k, k): v for k, v in record.row().items()},
              "extractor_version": FACTS_EXTRACTOR_VERSION}
@@ -90,25 +75,57 @@ def fact_rows(doc: Document, mentions: list[Mention]) -> dict[str, list[dict[str
     return rows
 
 
-def resolve(keys: pd.DataFrame, acronyms: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Corpus-level resolution of mention keys.
+# --- a batch in worker processes --------------------------------------------------------------
 
-    ``keys`` has columns type, key, normal, n; ``acronyms`` the live acronym rows. Returns the key map
-    (key, canonical_key, entity_id) covering every mention and acronym key, and the alias table
-    (alias_key, canonical_key) of the keys that resolve to another key.
-    """
-    from newsetl.extractors.entities.resolve import entity_id, resolve_keys
 
-    definitions = [
-        Acronym(r.short_form, r.long_form, r.long_normal, r.short_start, r.short_end, r.long_start, r.long_end)
-        for r in acronyms.itertuples()
-    ]
-    all_keys = list(dict.fromkeys([*keys["key"], *acronyms["key"]]))
-    aliases = resolve_keys(all_keys, definitions)
-    canonical = [aliases.get(k, k) for k in all_keys]
-    key_map = pd.DataFrame({"key": all_keys, "canonical_key": canonical,
-                            "entity_id": [entity_id(c) for c in canonical]})
-    alias_rows = pd.DataFrame(
-        [(a, c) for a, c in aliases.items() if a != c], columns=["alias_key", "canonical_key"]
-    )
-    return key_map, alias_rows
+def warm_up() -> None:
+    """Load the NLP models once in a worker process, before its first batch."""
+    entities.analyze("Загрузка моделей.")
+
+
+def analyse_units(units: list[RawUnit]) -> list[UnitResult]:
+    """Build each unit's document and extract its records; an extractor failure quarantines the
+    unit (``extraction_failed``) instead of sinking the run."""
+    version = extractor_version()
+    results = []
+    for unit in units:
+        built = build_document(unit)
+        result = UnitResult(unit.source_uri, unit.source_id, built.raw_hash, unit.raw)
+        if isinstance(built, Reject):
+            result.reject = built
+        else:
+            built.raw = b""  # the bytes travel once, in ``result.raw``
+            built.extractor_version = version
+            try:
+                result.records = document_records(built)
+                result.document = built
+            except Exception as exc:
+                result.reject = make_reject(unit, "extraction_failed",
+                                            f"entity/fact extraction failed: {type(exc).__name__}: {exc}")
+        results.append(result)
+    return results
+
+
+class InlineExecutor(Executor):
+    """Runs work in the calling process: the one-core path (``workers=1``)."""
+
+    def map(self, fn, *iterables, timeout=None, chunksize=1):  # noqa: D102 - Executor API
+        return map(fn, *iterables)
+
+
+def make_executor(workers: int) -> Executor:
+    """A process pool of ``workers`` warmed-up processes, or the inline executor for one."""
+    if workers <= 1:
+        return InlineExecutor()
+    context = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=warm_up)
+
+
+def analyse_in_workers(executor: Executor, units: list[RawUnit], workers: int) -> list[UnitResult]:
+    """Analyse a batch in interleaved chunks across the workers; results keep the input order."""
+    if not units:
+        return []
+    n_chunks = max(1, min(len(units), workers * 2))
+    chunks = [units[i::n_chunks] for i in range(n_chunks)]
+    by_source = {(r.source_uri, r.source_id): r for chunk in executor.map(analyse_units, chunks) for r in chunk}
+    return [by_source[(u.source_uri, u.source_id)] for u in units]

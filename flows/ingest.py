@@ -1,91 +1,95 @@
 """The ``ingest`` flow: raw news files in, a validated DuckDB warehouse out.
 
-The flow only wires the stage functions of :mod:`newsetl.pipeline`; each task works on a batch.
+The flow reads as the pipeline's table of contents; each task opens what it needs and calls one
+stage function (sources → documents → records → warehouse → validation → report), on a batch.
 """
 from __future__ import annotations
 
 import time
 import uuid
 from concurrent.futures import Executor
+from itertools import islice
 from pathlib import Path
+from typing import Iterable, Iterator
 
 from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
-from newsetl import pipeline
 from newsetl.config import Settings, resolve_settings
+from newsetl.extractors import batch as analysis
+from newsetl.extractors.sources.files import Scan, SourceFile, read_units, scan
 from newsetl.flows.locking import ingest_lock
+from newsetl.report.artifact import publish_run_artifact
 from newsetl.schemas.records import RawUnit
-from newsetl.warehouse import load as wh
+from newsetl.validation import audit as validation
+from newsetl.warehouse import runs, search
+from newsetl.warehouse.classify import RunState
 from newsetl.warehouse.db import writer
+from newsetl.warehouse.entities import resolve_entities as resolve_entity_keys
+from newsetl.warehouse.publish import publish as publish_staging
+from newsetl.warehouse.stage import split_unchanged, stage_batch
 
 
 @task(name="start-run", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
 def start_run(warehouse: Path, run_id: str, paths: list[str]) -> None:
     """Record the run in ``ingest_runs`` and clear stale staging."""
     with writer(warehouse) as con:
-        wh.begin_run(con, run_id, str(flow_run.id) if flow_run.id else None, paths)
+        runs.begin_run(con, run_id, str(flow_run.id) if flow_run.id else None, paths)
 
 
 @task(name="discover", cache_policy=NO_CACHE)
-def discover(warehouse: Path, run_id: str, paths: list[str]) -> pipeline.Scan:
+def discover(warehouse: Path, run_id: str, paths: list[str]) -> Scan:
     """Expand files, folders and globs into the list of input files."""
-    found = pipeline.discover(paths)
+    found = scan(paths)
     with writer(warehouse) as con:
-        wh.set_scan_counts(con, run_id, len(found.files), len(found.skipped))
+        runs.set_scan_counts(con, run_id, len(found.files), len(found.skipped))
     get_run_logger().info("found %d input files (%d skipped as unsupported)", len(found.files), len(found.skipped))
     return found
 
 
 @task(name="process-batch", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=5)
-def process_batch(warehouse: Path, run_id: str, state: pipeline.RunState, executor: Executor,
+def process_batch(warehouse: Path, run_id: str, state: RunState, executor: Executor,
                   units: list[RawUnit], workers: int) -> dict[str, int]:
     """Skip units already loaded, analyse the rest in worker processes, stage everything."""
-    todo, unchanged = pipeline.split_unchanged(warehouse, units, state)
-    results = pipeline.analyse_batch(executor, todo, workers)
-    return pipeline.stage_batch(warehouse, run_id, state, results, unchanged).counts
+    todo, unchanged = split_unchanged(warehouse, units, state, analysis.extractor_version())
+    results = analysis.analyse_in_workers(executor, todo, workers)
+    return stage_batch(warehouse, run_id, state, results, unchanged).counts
 
 
 @task(name="resolve-entities", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=5)
 def resolve_entities(warehouse: Path) -> int:
     """Resolve mention keys corpus-wide and stage the rebuilt entity table."""
-    return pipeline.resolve_entities(warehouse)
+    with writer(warehouse) as con:
+        return resolve_entity_keys(con)
 
 
 @task(name="audit", cache_policy=NO_CACHE)
-def audit(warehouse: Path, data_dir: Path, run_id: str, units_read: int) -> pipeline.AuditResult:
+def audit(warehouse: Path, data_dir: Path, run_id: str, units_read: int) -> validation.AuditResult:
     """Validate the staged rows with Great Expectations; quarantine critical failures."""
-    return pipeline.audit(warehouse, data_dir, run_id, units_read)
+    return validation.audit(warehouse, data_dir, run_id, units_read)
 
 
 @task(name="publish", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=5)
 def publish(warehouse: Path, run_id: str) -> None:
     """Make the audited rows visible in the published tables."""
-    pipeline.publish(warehouse, run_id)
+    with writer(warehouse) as con:
+        publish_staging(con, run_id)
 
 
 @task(name="refresh-search-index", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=5)
 def refresh_search_index(warehouse: Path) -> None:
     """Rebuild the BM25 index over titles and texts."""
-    pipeline.refresh_search_index(warehouse)
+    with writer(warehouse) as con:
+        search.rebuild_index(con)
+        runs.mark_indexed(con)
 
 
 @task(name="finish-run", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=5)
-def finish_run(warehouse: Path, run_id: str, result: pipeline.AuditResult, note: str | None) -> dict[str, int]:
+def finish_run(warehouse: Path, run_id: str, result: validation.AuditResult, note: str | None) -> dict[str, int]:
     """Store the run's final counts and validation outcome."""
     with writer(warehouse) as con:
-        return wh.finish_run(con, run_id, "completed", result.success, result.warnings, result.docs_index, note)
-
-
-def publish_artifact(run_id: str, counts: dict[str, int], result: pipeline.AuditResult) -> None:
-    """A Prefect table artifact with the run's counts and validation outcome."""
-    row = {"run_id": run_id, **counts, "validation": "passed" if result.success else "failed",
-           "warnings": ", ".join(result.warnings) or "none",
-           "quarantined_records": sum(result.quarantined.values())}
-    create_table_artifact(key="ingest-run-summary", table=[row],
-                          description=f"newsetl ingest run {run_id}: counts and validation outcome")
+        return runs.finish_run(con, run_id, "completed", result.success, result.warnings, result.docs_index, note)
 
 
 @flow(name="ingest", log_prints=False)
@@ -105,7 +109,7 @@ def ingest(paths: list[str], warehouse: str | None = None, data_dir: str | None 
             record_failure(settings.warehouse, run_id, exc)
             raise
         counts, note = close_run(settings.warehouse, run_id, result, changed)
-    publish_artifact(run_id, counts, result)
+    publish_run_artifact(run_id, counts, result)
     get_run_logger().info("run %s: %s; validation %s", run_id, ", ".join(f"{k} {v}" for k, v in counts.items()),
                           "passed" if result.success else "failed")
     return {"run_id": run_id, "counts": counts, "validation_success": result.success,
@@ -113,15 +117,22 @@ def ingest(paths: list[str], warehouse: str | None = None, data_dir: str | None 
             "docs_index": result.docs_index, "warehouse": str(settings.warehouse), "note": note}
 
 
+def batched_units(files: Iterable[SourceFile], size: int) -> Iterator[list[RawUnit]]:
+    """Stream the input units of ``files`` in batches of ``size``."""
+    units = read_units(files)
+    while batch := list(islice(units, size)):
+        yield batch
+
+
 def load_and_audit(settings: Settings, run_id: str, paths: list[str], batch_size: int,
-                   workers: int) -> tuple[int, pipeline.AuditResult]:
+                   workers: int) -> tuple[int, validation.AuditResult]:
     """Stage every batch, resolve entities, audit and publish; returns (documents changed, audit)."""
     logger = get_run_logger()
     found = discover(settings.warehouse, run_id, paths)
-    state = pipeline.RunState()
+    state = RunState()
     started, done, changed = time.monotonic(), 0, 0
-    with pipeline.make_executor(workers) as executor:
-        for number, units in enumerate(pipeline.batched_units(found.files, batch_size), start=1):
+    with analysis.make_executor(workers) as executor:
+        for number, units in enumerate(batched_units(found.files, batch_size), start=1):
             counts = process_batch(settings.warehouse, run_id, state, executor, units, workers)
             done += len(units)
             changed += counts["new"] + counts["updated"]
@@ -134,7 +145,8 @@ def load_and_audit(settings: Settings, run_id: str, paths: list[str], batch_size
     return changed, result
 
 
-def close_run(warehouse: Path, run_id: str, result: pipeline.AuditResult, changed: int) -> tuple[dict[str, int], str | None]:
+def close_run(warehouse: Path, run_id: str, result: validation.AuditResult,
+              changed: int) -> tuple[dict[str, int], str | None]:
     """After publishing: refresh the search index when needed, then store the final counts
     (returned with a note when the index could not be rebuilt).
 
@@ -142,7 +154,7 @@ def close_run(warehouse: Path, run_id: str, result: pipeline.AuditResult, change
     run rebuilds the index.
     """
     note = None
-    if changed or pipeline.search_index_stale(warehouse):
+    if changed or search_index_stale(warehouse):
         try:
             refresh_search_index(warehouse)
         except Exception as exc:
@@ -151,11 +163,17 @@ def close_run(warehouse: Path, run_id: str, result: pipeline.AuditResult, change
     return finish_run(warehouse, run_id, result, note), note
 
 
+def search_index_stale(warehouse: Path) -> bool:
+    """Whether a completed run published documents the search index does not cover yet."""
+    with writer(warehouse) as con:
+        return runs.index_stale(con)
+
+
 def record_failure(warehouse: Path, run_id: str, exc: BaseException) -> None:
     """Mark the run failed (nothing was published); never mask the original error."""
     message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     try:
         with writer(warehouse, retry_seconds=60) as con:
-            wh.fail_run(con, run_id, message)
+            runs.fail_run(con, run_id, message)
     except Exception as inner:
         get_run_logger().error("could not mark run %s failed (%s); the next run will", run_id, inner)

@@ -11,18 +11,22 @@ from datetime import datetime
 from typing import Any
 
 # Where a document's publication date came from.
-DATE_EVIDENCE = ("header", "timestamp_line", "html_meta", "jsonl_field", "none")
-INPUT_FORMATS = ("txt", "html", "jsonl")
+# ``warc_date``: the WARC-Date of the record (when the crawler fetched the page), used only when the
+# page itself declares no date.
+DATE_EVIDENCE = ("header", "timestamp_line", "html_meta", "jsonl_field", "warc_date", "none")
+INPUT_FORMATS = ("txt", "html", "jsonl", "warc")
 ENTITY_TYPES = ("PER", "ORG", "LOC")
 
 
 @dataclass(slots=True)
 class RawUnit:
-    """One unit of raw input: a whole file, or one line of a JSONL file.
+    """One unit of raw input: a whole file, one line of a JSONL file, or one WARC record.
 
-    ``raw`` holds the exact bytes (already gunzipped) so the unit can be reprocessed
-    without the original file; ``source_id`` is the JSONL ``id`` when there is one,
-    else the path relative to the ingested root (plus ``#L<n>`` for a JSONL line).
+    ``raw`` holds the exact bytes (already gunzipped; for WARC the whole record) so the unit
+    can be reprocessed without the original file; ``source_id`` is the JSONL ``id`` or the
+    WARC-Record-ID when there is one, else the path relative to the ingested root (plus
+    ``#L<n>`` for a JSONL line, ``#R<n>`` for a WARC record). A unit with an ``error`` over the
+    size limit holds only its first bytes.
     """
 
     source_uri: str

@@ -45,6 +45,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from newsetl.schemas.records import DATE_EVIDENCE, ENTITY_TYPES, INPUT_FORMATS
+from newsetl.schemas.tables import RECORD_TABLES
 
 Severity = Literal["critical", "warning"]
 CRITICAL: Severity = "critical"
@@ -204,7 +205,7 @@ DOCUMENTS = TableSuite(
 
 MENTIONS = TableSuite(
     table="mentions",
-    key_columns=["doc_id", "char_start", "char_end", "type"],
+    key_columns=list(RECORD_TABLES["mentions"].key_columns),
     checks=[
         not_null("mentions.doc_id_not_null", "doc_id"),
         not_null("mentions.type_not_null", "type"),
@@ -244,7 +245,7 @@ ENTITIES = TableSuite(
 
 ACRONYMS = TableSuite(
     table="acronyms",
-    key_columns=["doc_id", "short_start"],
+    key_columns=list(RECORD_TABLES["acronyms"].key_columns),
     checks=[
         not_null("acronyms.doc_id_not_null", "doc_id"),
         not_null("acronyms.short_form_not_null", "short_form", WARNING),
@@ -285,7 +286,7 @@ def fact_suite(table: str, *checks: Check) -> TableSuite:
     """A fact table's suite: key and provenance checks shared by all, plus the table's own."""
     return TableSuite(
         table=table,
-        key_columns=["doc_id", "record_no"],
+        key_columns=list(RECORD_TABLES[table].key_columns),
         checks=[
             not_null(f"{table}.doc_id_not_null", "doc_id"),
             not_null(f"{table}.extractor_version_not_null", "extractor_version"),

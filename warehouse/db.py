@@ -11,9 +11,10 @@ import time
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 import duckdb
+import pandas as pd
 
 LOCK_WAIT_ENV = "NEWSETL_LOCK_WAIT"
 READER_WAIT_SECONDS = 15.0
@@ -121,3 +122,41 @@ def reader(path: Path, retry_seconds: float | None = None) -> Iterator[duckdb.Du
         yield con
     finally:
         con.close()
+
+
+def read_dml(name: str) -> str:
+    """A packaged statement from ``warehouse/sql/dml``."""
+    return read_sql(f"dml/{name}.sql")
+
+
+def execute_script(con: duckdb.DuckDBPyConnection, script: str, params: dict[str, Any] | None = None) -> None:
+    """Run a multi-statement SQL file, binding each named ``$param`` only where it is used."""
+    body = "\n".join(line for line in script.splitlines() if not line.lstrip().startswith("--"))
+    for statement in (s.strip() for s in body.split(";")):
+        if not statement:
+            continue
+        used = {k: v for k, v in (params or {}).items() if f"${k}" in statement}
+        con.execute(statement, used or None)
+
+
+def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, ignore: bool = False) -> int:
+    """Bulk-insert a DataFrame by column name; returns the number of rows offered."""
+    if frame.empty:
+        return 0
+    con.register("_batch", frame)
+    try:
+        verb = "INSERT OR IGNORE INTO" if ignore else "INSERT INTO"
+        con.execute(f"{verb} {table} BY NAME SELECT * FROM _batch")
+    finally:
+        con.unregister("_batch")
+    return len(frame)
+
+
+def with_frame(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame, query: str,
+               params: list | dict | None = None) -> list[tuple]:
+    """Run ``query`` with ``frame`` registered as the view ``name``; returns the rows."""
+    con.register(name, frame)
+    try:
+        return con.execute(query, params).fetchall()
+    finally:
+        con.unregister(name)

@@ -3,7 +3,8 @@
 Every unit becomes exactly one :class:`Document` or one :class:`Reject`; bad
 input never raises. Reason codes of rejects:
 
-- from reading: ``truncated_gzip``, ``corrupt_gzip``, ``unreadable`` (set by ``sources.read_units``);
+- from reading (set by ``sources.read_units``): ``truncated_gzip``, ``corrupt_gzip``, ``unreadable``,
+  ``too_large``, ``decompression_bomb``, ``empty``, ``truncated_warc``, ``malformed_warc``;
 - ``unsupported_format``: a file named explicitly whose kind is not news input;
 - from decoding: ``empty``, ``binary``, ``undecodable``;
 - ``malformed_jsonl``: a JSONL line that is not a JSON object;
@@ -11,6 +12,9 @@ input never raises. Reason codes of rejects:
 - ``no_main_text``: an HTML page (or JSONL ``html``) with no extractable main text;
 - ``empty_text``: nothing left after cleaning;
 - ``extraction_failed``: an unexpected error in an extractor (a bug, reported, not raised).
+
+A document keeps only an http(s) URL; any other (``javascript:``, ``file:``, no host) becomes NULL
+and is named in ``extra["warnings"]``.
 """
 from __future__ import annotations
 
@@ -26,12 +30,15 @@ from urllib.parse import urlsplit
 
 import py3langid as langid
 
-from newsetl.extractors.sources.decoding import DecodeError, decode_bytes
+from newsetl.extractors.sources.decoding import Decoded, DecodeError, decode_bytes
+from newsetl.extractors.sources.limits import DEFAULT_MAX_UNIT_BYTES
+from newsetl.extractors.sources.names import http_url
+from newsetl.extractors.sources.warc import WarcDamage, parse_record, parse_warc_date
 from newsetl.extractors.documents.html import clean_html, parse_iso_datetime, plausible_naive_utc
 from newsetl.extractors.documents.plaintext import parse_plaintext
 from newsetl.schemas.records import Document, RawUnit, Reject
 
-EXTRACTOR_VERSION = "documents/2"
+EXTRACTOR_VERSION = "documents/3"
 # Fields of a JSONL record that map to Document columns; all others go to Document.extra.
 JSONL_FIELDS = frozenset({"id", "url", "title", "published_at", "source", "text", "html"})
 # Keys of a JSON object that name it ({"name": "ТАСС"}), tried in this order.
@@ -111,17 +118,17 @@ def build_document(unit: RawUnit) -> Document | Reject:
     try:
         if unit.error is not None:
             raise Rejected(*unit.error)
-        if unit.fmt not in EXTRACTORS:
+        if unit.fmt == "warc":
+            decoded, extracted = extract_warc(unit)
+        elif unit.fmt in EXTRACTORS:
+            decoded = _decode(unit, unit.raw)
+            text = decoded.text if unit.fmt == "jsonl" else blank_control_characters(decoded.text)
+            extracted = EXTRACTORS[unit.fmt](unit, text)
+        else:
             raise Rejected(
                 "unsupported_format",
-                f"{unit.source_uri}: unsupported file type (expected .txt, .html, .htm or .jsonl, optionally .gz)",
+                f"{unit.source_uri}: unsupported file type (expected .txt, .html, .htm, .jsonl or .warc, optionally .gz)",
             )
-        try:
-            decoded = decode_bytes(unit.raw)
-        except DecodeError as exc:
-            raise Rejected(exc.reason_code, f"{unit.source_uri}: {exc.message}") from exc
-        text = decoded.text if unit.fmt == "jsonl" else blank_control_characters(decoded.text)
-        extracted = EXTRACTORS[unit.fmt](unit, text)
         if not extracted.text.strip():
             raise Rejected("empty_text", f"{unit.source_uri}: no text is left after cleaning")
         return _document(unit, decoded.encoding, extracted)
@@ -129,6 +136,14 @@ def build_document(unit: RawUnit) -> Document | Reject:
         return make_reject(unit, rejected.reason_code, rejected.message)
     except Exception as exc:  # noqa: BLE001 - bad input must never stop a run
         return make_reject(unit, "extraction_failed", f"{unit.source_uri}: {type(exc).__name__}: {exc}")
+
+
+def _decode(unit: RawUnit, raw: bytes) -> Decoded:
+    """The unit's bytes as text; Rejected (empty, binary, undecodable) when they are not text."""
+    try:
+        return decode_bytes(raw)
+    except DecodeError as exc:
+        raise Rejected(exc.reason_code, f"{unit.source_uri}: {exc.message}") from exc
 
 
 def make_reject(unit: RawUnit, reason_code: str, message: str) -> Reject:
@@ -173,6 +188,23 @@ def extract_html(unit: RawUnit, html: str, url: str | None = None) -> Extracted:
         published_at=page.published_at,
         published_at_evidence="html_meta" if page.published_at is not None else "none",
     )
+
+
+def extract_warc(unit: RawUnit) -> tuple[Decoded, Extracted]:
+    """A WARC response record (``unit.raw`` alone): its HTML page, the URL it was fetched from, and
+    the page's date or, failing that, the record's WARC-Date (evidence ``warc_date``)."""
+    try:
+        record = parse_record(unit.raw, DEFAULT_MAX_UNIT_BYTES)
+    except WarcDamage as exc:
+        raise Rejected(exc.reason_code, f"{unit.source_uri}: {exc}") from exc
+    decoded = _decode(unit, record.payload)
+    extracted = extract_html(unit, blank_control_characters(decoded.text), url=record.target_uri)
+    warc_date = parse_warc_date(record.warc_date)
+    if extracted.published_at is None and warc_date is not None:
+        extracted.published_at, extracted.published_at_evidence = warc_date, "warc_date"
+    extracted.extra = {"warc_record_id": record.record_id, "warc_target_uri": record.target_uri,
+                       "warc_date": record.warc_date, "http_status": record.http_status}
+    return decoded, extracted
 
 
 def extract_jsonl(unit: RawUnit, line: str) -> Extracted:
@@ -364,6 +396,9 @@ def _apply_record_date(record: dict[str, Any], extracted: Extracted) -> None:
 def _document(unit: RawUnit, encoding: str, extracted: Extracted) -> Document:
     """The Document of a unit from what its extractor found."""
     text = extracted.text
+    url, warning = http_url(extracted.url)
+    if warning is not None:
+        extracted.extra = {**extracted.extra, "warnings": [*extracted.extra.get("warnings", []), warning]}
     return Document(
         doc_id=doc_id_for(unit.source_id),
         source_id=unit.source_id,
@@ -374,8 +409,8 @@ def _document(unit: RawUnit, encoding: str, extracted: Extracted) -> Document:
         content_hash=sha256_hex(text.encode("utf-8")),
         text=text,
         title=extracted.title,
-        url=extracted.url,
-        source_domain=domain_of(extracted.url),
+        url=url,
+        source_domain=domain_of(url),
         source_name=extracted.source_name,
         author=extracted.author,
         site_name=extracted.site_name,

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from newsetl.pipeline import RunState, UnitResult, _classify, _classify_unchanged
 from newsetl.schemas.records import RawUnit
 from newsetl.schemas.records import Document, Reject
-from newsetl.warehouse.load import SourceState
+from newsetl.schemas.analysis import UnitResult
+from newsetl.warehouse.classify import RunState, SourceState, classify_result, classify_unchanged
 
 VERSION = "documents/1+entities/1+facts/1"
 
@@ -33,7 +33,7 @@ def published(source_id: str, content: str, version: str = VERSION) -> SourceSta
     ids=["new", "unchanged", "changed-content", "new-extractor-version", "same-content-elsewhere"],
 )
 def test_outcome_against_the_warehouse(unit, known, content_owner, expected, reason):
-    kind, row = _classify(unit, known, content_owner, RunState())
+    kind, row = classify_result(unit, known, content_owner, RunState())
     assert kind == expected and row["outcome"] == expected
     assert row["reason_code"] == reason
     assert row["doc_id"] == (unit.document.doc_id if expected in ("new", "unchanged", "updated") else None)
@@ -41,16 +41,16 @@ def test_outcome_against_the_warehouse(unit, known, content_owner, expected, rea
 
 def test_duplicates_within_one_run():
     state = RunState()
-    assert _classify(result("a", "h1"), {}, {}, state)[0] == "new"
-    kind, row = _classify(result("b", "h1"), {}, {}, state)
+    assert classify_result(result("a", "h1"), {}, {}, state)[0] == "new"
+    kind, row = classify_result(result("b", "h1"), {}, {}, state)
     assert (kind, row["duplicate_of"], row["reason_code"]) == ("duplicate", "id-a", "duplicate_content")
-    kind, row = _classify(result("a", "h9"), {}, {}, state)
+    kind, row = classify_result(result("a", "h9"), {}, {}, state)
     assert (kind, row["reason_code"]) == ("duplicate", "duplicate_source_id")
 
 
 def test_a_reject_is_quarantined_with_its_reason():
     reject = Reject("/in/x.txt", "x.txt", "binary", "looks like binary data", b"\x89PNG", "r")
-    kind, row = _classify(UnitResult("/in/x.txt", "x.txt", "r", b"\x89PNG", reject=reject), {}, {}, RunState())
+    kind, row = classify_result(UnitResult("/in/x.txt", "x.txt", "r", b"\x89PNG", reject=reject), {}, {}, RunState())
     assert (kind, row["reason_code"], row["doc_id"]) == ("quarantined", "binary", None)
 
 
@@ -59,16 +59,16 @@ def test_a_repeated_source_id_stays_a_duplicate_when_its_first_copy_is_unchanged
     stay a duplicate, not turn into an update of the first."""
     state = RunState()
     first = RawUnit("/in/a.jsonl#L1", "a", "jsonl", b"{}")
-    assert _classify_unchanged(first, published("a", "h1"), state)[0] == "unchanged"
-    kind, row = _classify(result("a", "h2"), {"a": published("a", "h1")}, {}, state)
+    assert classify_unchanged(first, published("a", "h1"), state)[0] == "unchanged"
+    kind, row = classify_result(result("a", "h2"), {"a": published("a", "h1")}, {}, state)
     assert (kind, row["reason_code"]) == ("duplicate", "duplicate_source_id")
 
 
 def test_a_retried_batch_classifies_like_its_first_attempt():
     state = RunState()
     trial = state.copy()
-    assert _classify(result("a", "h1"), {}, {}, trial)[0] == "new"
+    assert classify_result(result("a", "h1"), {}, {}, trial)[0] == "new"
     # the first attempt failed before committing: ``state`` was never merged
-    assert _classify(result("a", "h1"), {}, {}, state.copy())[0] == "new"
+    assert classify_result(result("a", "h1"), {}, {}, state.copy())[0] == "new"
     state.merge(trial)
-    assert _classify(result("a", "h1"), {}, {}, state.copy())[0] == "duplicate"
+    assert classify_result(result("a", "h1"), {}, {}, state.copy())[0] == "duplicate"

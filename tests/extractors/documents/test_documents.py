@@ -105,7 +105,7 @@ def test_interview_seed_document(seed_documents):
     assert doc.content_hash == hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
     assert (doc.encoding, doc.language, doc.format) == ("utf-8", "ru", "txt")
     assert doc.n_chars == len(doc.text) and 1400 < doc.n_words < 1700
-    assert doc.extractor_version == EXTRACTOR_VERSION == "documents/2"
+    assert doc.extractor_version == EXTRACTOR_VERSION == "documents/3"
 
 
 def test_news_seed_document(seed_documents):
@@ -307,3 +307,43 @@ def test_every_unit_gives_exactly_one_result():
     units = list(read_units(scan([str(BAD_FIXTURES), str(SEEDS)]).files))
     documents, rejects = build_documents(units)
     assert len(documents) + len(rejects) == len(units)
+
+
+HTML_BODY = ("<html><head>{head}</head><body><article><p>В Москве открылся новый парк культуры и отдыха площадью "
+             "десять гектаров, его строили три года.</p><p>Вход в парк останется бесплатным для всех.</p>"
+             "</article></body></html>")
+
+
+@pytest.mark.parametrize(
+    "record, url, warning",
+    [
+        ({"url": "https://www.example.ru/news/1"}, "https://www.example.ru/news/1", None),
+        ({"url": "HTTP://example.ru/a"}, "HTTP://example.ru/a", None),
+        ({"url": "javascript:alert(document.cookie)"}, None, "url_dropped: scheme 'javascript' is not http or https"),
+        ({"url": "file:///etc/passwd"}, None, "url_dropped: scheme 'file' is not http or https"),
+        ({"url": "data:text/html,<script>1</script>"}, None, "url_dropped: scheme 'data' is not http or https"),
+        ({"url": "//example.ru/a"}, None, "url_dropped: scheme 'none' is not http or https"),
+        ({"url": "https:///no-host"}, None, "url_dropped: the URL has no host"),
+        ({"url": "http://[::1"}, None, "url_dropped: not a valid URL"),
+        ({"html": HTML_BODY.format(head='<link rel="canonical" href="javascript:alert(1)">')}, None, None),
+        ({"url": "javascript:void(0)", "html": HTML_BODY.format(head='<link rel="canonical" href="/a">')},
+         None, "url_dropped: scheme 'javascript' is not http or https"),
+        ({"html": HTML_BODY.format(head='<link rel="canonical" href="https://example.ru/a">')},
+         "https://example.ru/a", None),
+    ],
+    ids=["https", "upper-case-scheme", "javascript", "file", "data", "no-scheme", "no-host", "invalid",
+         "html-canonical-javascript", "javascript-base-with-relative-canonical", "http-canonical"],
+)
+def test_only_http_urls_are_kept(record, url, warning):
+    record = {"id": "u", **({"text": "Новость о парке."} if "html" not in record else {}), **record}
+    doc = build_document(jsonl_unit(record))
+    assert isinstance(doc, Document), doc
+    assert (doc.url, doc.source_domain is None) == (url, url is None)
+    assert doc.extra.get("warnings") == ([warning] if warning else None)
+    assert not any(payload in json.dumps(doc.extra) for payload in ("alert", "void", "passwd", "<script>"))
+
+
+def test_plaintext_footer_url_must_be_http():
+    text = "date 2026-01-29 Заголовок\n\nВ Москве открылся парк.\n\nПостоянный адрес статьи - ftp://example.ru/a\n"
+    doc = build_document(RawUnit("/in/a.txt", "a.txt", "txt", text.encode("utf-8")))
+    assert (doc.url, doc.extra["warnings"]) == (None, ["url_dropped: scheme 'ftp' is not http or https"])

@@ -1,0 +1,165 @@
+"""Near-duplicates and story clusters: which earlier document a new one copies, which story it joins.
+
+``assign_stories(new_docs, candidates)`` is pure. ``candidates`` are published documents the
+warehouse found for the new ones (a shared LSH band key, or shared entities inside the time
+window: ``warehouse/sql/dml/story_candidates.sql``), each with its story id.
+
+Rules (the README's *Stories* section repeats them):
+
+* New documents are taken in a fixed order, (event time, doc_id), where the event time is
+  ``published_at``, else ``seen_at`` (when the warehouse first saw an undated document). The input
+  order of ``new_docs`` therefore never matters; earlier new documents are candidates for later ones.
+* **Near-duplicate**: estimated shingle Jaccard >= ``near_duplicate_threshold``, or (a shortened
+  copy) estimated containment >= ``containment_threshold`` when the shorter text has at least
+  ``min_length_ratio`` of the longer one's shingles. ``near_duplicate_of`` is the candidate with the
+  highest similarity (ties: earlier event time, then doc_id). No time window applies.
+* **Same story**: a near-duplicate, or, inside ``window_days`` of event time, a story score
+  (``text_weight``·word-level similarity + ``entity_weight``·entity-set Jaccard) >=
+  ``story_threshold`` with at least ``min_shared_entities`` entities in common.
+* A document joins the story of its best-scoring candidate (single link; ties: story_id). Otherwise
+  it founds a story whose id is a hash of its doc_id and content hash: the id never changes once
+  given, however many documents join later, and a rerun of the same content gives the same id.
+* A document being reprocessed (an update) is never its own candidate: it leaves its old story and
+  joins whichever story it now matches (its old one again if it still matches it).
+"""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+
+from newsetl.extractors.stories.params import STORY, StoryParams
+from newsetl.extractors.stories.signature import estimated_containment, estimated_jaccard
+
+
+@dataclass(frozen=True)
+class StoryDoc:
+    """A document as story clustering sees it (a new one, or a published candidate)."""
+
+    doc_id: str
+    signature: list[int]
+    word_signature: list[int] = field(default_factory=list)
+    n_shingles: int = 0
+    published_at: datetime | None = None
+    seen_at: datetime | None = None
+    entity_ids: frozenset[str] = frozenset()
+    content_hash: str = ""
+    story_id: str | None = None  # set for published candidates
+
+    @property
+    def event_time(self) -> datetime | None:
+        """When the document reports: its publication time, else when it was first seen."""
+        return self.published_at or self.seen_at
+
+
+@dataclass(frozen=True)
+class PairScore:
+    """How a new document compares with one candidate."""
+
+    jaccard: float
+    containment: float
+    near_duplicate_similarity: float
+    is_near_duplicate: bool
+    story_score: float
+    joins_story: bool
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """The outcome for one new document."""
+
+    doc_id: str
+    story_id: str
+    story_similarity: float            # 1.0 for the document that founds a story
+    founds_story: bool
+    near_duplicate_of: str | None = None
+    near_duplicate_similarity: float | None = None
+
+
+def story_id_for(doc: StoryDoc) -> str:
+    """The id of a story founded by ``doc``: a hash of its doc_id and content hash."""
+    return hashlib.sha256(f"story\x1f{doc.doc_id}\x1f{doc.content_hash}".encode()).hexdigest()[:16]
+
+
+def entity_jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    """Jaccard of two entity-id sets (0.0 when either is empty)."""
+    if not a or not b:
+        return 0.0
+    return len(a & b) / len(a | b)
+
+
+def within_window(a: StoryDoc, b: StoryDoc, days: float) -> bool:
+    """Whether two documents' event times are at most ``days`` apart (False when either is unknown)."""
+    if a.event_time is None or b.event_time is None:
+        return False
+    return abs(a.event_time - b.event_time) <= timedelta(days=days)
+
+
+def near_duplicate_similarity(new: StoryDoc, old: StoryDoc, params: StoryParams = STORY) -> tuple[float, float, float]:
+    """(jaccard, containment, similarity): similarity is the containment when the shorter text is
+    long enough for containment to count and it passes, else the Jaccard."""
+    jaccard = estimated_jaccard(new.signature, old.signature)
+    containment = estimated_containment(jaccard, new.n_shingles, old.n_shingles)
+    longer = max(new.n_shingles, old.n_shingles)
+    ratio = min(new.n_shingles, old.n_shingles) / longer if longer else 0.0
+    if ratio >= params.min_length_ratio and containment >= params.containment_threshold:
+        return jaccard, containment, max(jaccard, containment)
+    return jaccard, containment, jaccard
+
+
+def compare(new: StoryDoc, old: StoryDoc, params: StoryParams = STORY) -> PairScore:
+    """Near-duplicate and story decisions for one pair."""
+    jaccard, containment, similarity = near_duplicate_similarity(new, old, params)
+    is_near_duplicate = similarity >= params.near_duplicate_threshold
+    story_score = (params.text_weight * estimated_jaccard(new.word_signature, old.word_signature)
+                   + params.entity_weight * entity_jaccard(new.entity_ids, old.entity_ids))
+    related = (within_window(new, old, params.window_days) and story_score >= params.story_threshold
+               and len(new.entity_ids & old.entity_ids) >= params.min_shared_entities)
+    if is_near_duplicate:
+        story_score = max(story_score, similarity)
+    return PairScore(jaccard, containment, similarity, is_near_duplicate, story_score, is_near_duplicate or related)
+
+
+def processing_order(docs: Iterable[StoryDoc]) -> list[StoryDoc]:
+    """New documents in the order they are assigned: dated by event time, then undated; then doc_id."""
+    return sorted(docs, key=lambda d: (d.event_time is None, d.event_time or datetime.min, d.doc_id))
+
+
+def _earliness(doc: StoryDoc) -> tuple[bool, datetime, str]:
+    return (doc.event_time is None, doc.event_time or datetime.min, doc.doc_id)
+
+
+def assign_one(new: StoryDoc, pool: Sequence[StoryDoc], params: StoryParams = STORY) -> Assignment:
+    """The assignment of one document against a pool of earlier documents with story ids."""
+    scored = [(old, compare(new, old, params)) for old in pool if old.doc_id != new.doc_id]
+    copies = [(old, s) for old, s in scored if s.is_near_duplicate]
+    best_copy = min(copies, key=lambda p: (-p[1].near_duplicate_similarity, _earliness(p[0])), default=None)
+    joins = [(old, s) for old, s in scored if s.joins_story and old.story_id]
+    best_story = min(joins, key=lambda p: (-p[1].story_score, p[0].story_id), default=None)
+    story_id, story_similarity, founds = story_id_for(new), 1.0, True
+    if best_story is not None:
+        story_id, story_similarity, founds = best_story[0].story_id, best_story[1].story_score, False
+    return Assignment(
+        doc_id=new.doc_id, story_id=story_id, story_similarity=round(story_similarity, 4), founds_story=founds,
+        near_duplicate_of=best_copy[0].doc_id if best_copy else None,
+        near_duplicate_similarity=round(best_copy[1].near_duplicate_similarity, 4) if best_copy else None,
+    )
+
+
+def assign_stories(new_docs: Iterable[StoryDoc], candidates: Iterable[StoryDoc],
+                   params: StoryParams = STORY) -> list[Assignment]:
+    """Near-duplicate and story of every new document, in processing order (see module docs).
+
+    ``candidates`` are published documents with their ``story_id``; a candidate that is also among
+    ``new_docs`` (an updated document) is replaced by its new version.
+    """
+    new_docs = processing_order(new_docs)
+    new_ids = {d.doc_id for d in new_docs}
+    pool = [c for c in candidates if c.doc_id not in new_ids and c.story_id]
+    assignments = []
+    for doc in new_docs:
+        assignment = assign_one(doc, pool, params)
+        assignments.append(assignment)
+        pool.append(replace(doc, story_id=assignment.story_id))
+    return assignments

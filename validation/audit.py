@@ -1,0 +1,70 @@
+"""The audit step of write-audit-publish: validate a run's staged rows with the suites, quarantine
+the rows that fail critical checks, and hold the whole run back when the audit cannot decide."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from newsetl.schemas.suites import SUITES
+from newsetl.validation.runner import ValidationReport, validate_tables
+from newsetl.warehouse import audit as staged
+from newsetl.warehouse.db import writer
+from newsetl.warehouse.entities import resolve_entities, staged_entities
+
+# Tables derived from others: a failing row there means a bug, not bad input, so it holds the
+# run back instead of being quarantined.
+DERIVED_TABLES = ("ingest_runs", "entities")
+
+
+class ValidationBlocked(RuntimeError):
+    """The audit could not decide which rows are valid, so nothing is published."""
+
+
+@dataclass
+class AuditResult:
+    """The audit's verdict: validation outcome, quarantined record counts, Data Docs path."""
+
+    success: bool
+    warnings: list[str]
+    docs_index: str
+    quarantined: dict[str, int]
+
+
+def audit(warehouse: Path, data_dir: Path, run_id: str, units_read: int) -> AuditResult:
+    """Validate the staged rows; move rows failing critical checks to quarantine.
+
+    ``units_read`` is how many input units the run read: the run's own row is checked to account
+    for every one of them. When rows were quarantined, entities are resolved again without them
+    and the rebuilt entity table is validated once more.
+    """
+    with writer(warehouse) as con:
+        frames = staged.audit_frames(con)
+        frames["ingest_runs"] = staged.run_balance_frame(con, run_id, units_read)
+    report = validate_tables(frames, data_dir, run_id)
+    hold_back_if_blocked(warehouse, report)
+    quarantined = {}
+    with writer(warehouse) as con:
+        staged.store_dq_results(con, report.rows())
+        # Documents first: their records leave staging with them.
+        for table in sorted(report.failures, key=lambda t: t != "documents"):
+            quarantined[table] = staged.reject_staged(con, run_id, table, report.failures[table],
+                                                      SUITES[table].key_columns)
+    if any(quarantined.values()):
+        with writer(warehouse) as con:
+            resolve_entities(con)
+            entities = staged_entities(con)
+        recheck = validate_tables({"entities": entities}, data_dir, f"{run_id}-entities")
+        hold_back_if_blocked(warehouse, recheck)
+    return AuditResult(report.success, list(report.warnings), str(report.docs_index), quarantined)
+
+
+def hold_back_if_blocked(warehouse: Path, report: ValidationReport) -> None:
+    """Raise :class:`ValidationBlocked` when a check could not run or a derived table failed."""
+    blocked = dict(report.errors)
+    for table in DERIVED_TABLES:
+        for key, checks in report.failures.pop(table, {}).items():
+            blocked[f"{table} {key}"] = ", ".join(checks)
+    if blocked:
+        with writer(warehouse) as con:
+            staged.store_dq_results(con, report.rows())
+        raise ValidationBlocked("run held back, nothing published: " + "; ".join(f"{k}: {v}" for k, v in blocked.items()))

@@ -1,0 +1,99 @@
+"""The warehouse side of the audit: staged rows as DataFrames for the suites, quarantining the
+rows that failed, and keeping every check's outcome in ``dq_results``."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from newsetl.schemas.tables import RECORD_TABLES
+from newsetl.warehouse.db import insert_frame, read_dml
+from newsetl.warehouse.entities import staged_entities
+from newsetl.warehouse.runs import utcnow
+from newsetl.warehouse.stage import stage_quarantine
+
+
+def audit_frames(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
+    """The staged rows as DataFrames, with the computed columns the expectation suites check."""
+    frames = {
+        "documents": con.execute(read_dml("audit_documents"), [utcnow()]).df(),
+        "entities": staged_entities(con),
+    }
+    for table in RECORD_TABLES.values():
+        column = table.surface_column
+        surface = f"substring(doc_text, char_start + 1, char_end - char_start) = {column}" if column else "true"
+        query = read_dml(table.audit_query).format(table=table.name, surface_check=surface)
+        frames[table.name] = con.execute(query).df()
+    return frames
+
+
+def run_balance_frame(con: duckdb.DuckDBPyConnection, run_id: str, units_read: int) -> pd.DataFrame:
+    """The run's row for the ``ingest_runs`` suite: did every unit read get exactly one outcome?"""
+    recorded, distinct = con.execute(
+        "SELECT count(*), count(DISTINCT source_uri) FROM stg_run_inputs WHERE run_id = ?", [run_id]
+    ).fetchone()
+    return pd.DataFrame({"run_id": [run_id], "counts_balance": [recorded == units_read == distinct]})
+
+
+def reject_staged(con: duckdb.DuckDBPyConnection, run_id: str, table: str, failures: dict[tuple, list[str]],
+                  key_columns: list[str]) -> int:
+    """Move staged rows that failed critical checks to quarantine; returns how many."""
+    if not failures:
+        return 0
+    keys = pd.DataFrame([dict(zip(key_columns, key)) for key in failures])
+    keys["reason"] = [", ".join(names) for names in failures.values()]
+    stg = f"stg_{table}"
+    con.register("_failed", keys)
+    try:
+        join = " AND ".join(f"s.{c} = f.{c}" for c in key_columns)
+        failed = con.execute(f"SELECT s.*, f.reason FROM {stg} s JOIN _failed f ON {join}").df()
+        con.execute(f"DELETE FROM {stg} s USING _failed f WHERE {join}")
+    finally:
+        con.unregister("_failed")
+    stage_quarantine(con, run_id, [_quarantine_row(table, rec) for rec in failed.to_dict("records")])
+    if table == "documents":
+        _drop_rejected_documents(con, failed)
+    return len(failed)
+
+
+def _quarantine_row(table: str, rec: dict[str, Any]) -> dict[str, Any]:
+    """A quarantine row for a staged record that failed validation."""
+    reason = rec.pop("reason")
+    doc_id = rec.get("doc_id")
+    record = json.dumps(rec, ensure_ascii=False, default=str)
+    return {
+        "record_table": "input" if table == "documents" else table,
+        "source_uri": rec.get("source_uri") or f"doc:{doc_id}",
+        "source_id": rec.get("source_id"),
+        "doc_id": doc_id,
+        "reason_code": "validation:" + reason,
+        "message": f"the {table} row failed critical check(s): "
+                   + "; ".join(name.split(".", 1)[-1].replace("_", " ") for name in reason.split(", ")),
+        "raw_hash": rec.get("raw_hash"),
+        "raw": None if table == "documents" else record.encode("utf-8"),
+        # Identity of the failed row across runs (a document's staged row carries run ids).
+        "record_key": rec.get("content_hash") if table == "documents" else record,
+    }
+
+
+def _drop_rejected_documents(con: duckdb.DuckDBPyConnection, failed: pd.DataFrame) -> None:
+    """Forget everything staged for documents that were quarantined, and count them as quarantined."""
+    ids = pd.DataFrame({"doc_id": failed["doc_id"], "reason": failed["reason"]})
+    con.register("_ids", ids)
+    try:
+        for table in RECORD_TABLES.values():
+            con.execute(f"DELETE FROM {table.staging} USING _ids WHERE {table.staging}.doc_id = _ids.doc_id")
+        con.execute("DELETE FROM stg_document_runs USING _ids WHERE stg_document_runs.doc_id = _ids.doc_id")
+        con.execute(
+            """UPDATE stg_run_inputs SET outcome = 'quarantined', reason_code = 'validation:' || _ids.reason
+               FROM _ids WHERE stg_run_inputs.doc_id = _ids.doc_id AND stg_run_inputs.outcome IN ('new', 'updated')"""
+        )
+    finally:
+        con.unregister("_ids")
+
+
+def store_dq_results(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]]) -> None:
+    """Keep the run's expectation outcomes queryable in ``dq_results``."""
+    insert_frame(con, "dq_results", pd.DataFrame(rows))

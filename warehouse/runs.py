@@ -1,0 +1,96 @@
+"""The ``ingest_runs`` history: opening, counting, closing and failing runs, and staging resets."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import duckdb
+
+from newsetl.schemas.tables import OUTCOMES, RECORD_TABLES
+
+# Staging tables besides the record tables' twins.
+STAGING_TABLES = ("stg_documents", "stg_document_runs", "stg_run_inputs", "stg_entities", "stg_key_map",
+                  "stg_entity_aliases", "stg_quarantine")
+
+
+def utcnow() -> datetime:
+    """The current UTC time as a naive timestamp (the warehouse stores UTC)."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def begin_run(con: duckdb.DuckDBPyConnection, run_id: str, flow_run_id: str | None, inputs: list[str]) -> None:
+    """Record a new run, closing any run left "running" by an interrupted process and clearing
+    its staging. The caller holds the ingest lock, so no other run is in progress."""
+    clear_staging(con)
+    con.execute(
+        "UPDATE ingest_runs SET status = 'failed', finished_at = ?, message = 'abandoned: the process ended mid-run' "
+        "WHERE status = 'running'", [utcnow()])
+    con.execute(
+        "INSERT INTO ingest_runs (run_id, flow_run_id, started_at, status, inputs) VALUES (?, ?, ?, 'running', ?)",
+        [run_id, flow_run_id, utcnow(), inputs],
+    )
+
+
+def clear_staging(con: duckdb.DuckDBPyConnection) -> None:
+    """Empty every staging table."""
+    for table in STAGING_TABLES + tuple(t.staging for t in RECORD_TABLES.values()):
+        con.execute(f"DELETE FROM {table}")
+
+
+def set_scan_counts(con: duckdb.DuckDBPyConnection, run_id: str, n_files: int, n_skipped: int) -> None:
+    """Store how many files the run found and how many it skipped as unsupported."""
+    con.execute("UPDATE ingest_runs SET n_files = ?, n_skipped = ? WHERE run_id = ?", [n_files, n_skipped, run_id])
+
+
+def run_counts(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, int]:
+    """Counts of the run's input units by outcome, plus ``seen``."""
+    rows = con.execute(
+        "SELECT outcome, count(*) FROM run_inputs WHERE run_id = ? GROUP BY outcome", [run_id]
+    ).fetchall()
+    counts = {outcome: 0 for outcome in OUTCOMES}
+    counts.update({outcome: n for outcome, n in rows})
+    counts["seen"] = sum(counts[o] for o in OUTCOMES)
+    return counts
+
+
+def finish_run(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    status: str,
+    validation_success: bool | None,
+    warnings: list[str],
+    docs_index: str | None,
+    message: str | None = None,
+) -> dict[str, int]:
+    """Close the run with its final counts and validation outcome; returns the counts."""
+    counts = run_counts(con, run_id)
+    con.execute(
+        """UPDATE ingest_runs SET finished_at = ?, status = ?, n_seen = ?, n_new = ?, n_unchanged = ?,
+               n_updated = ?, n_duplicate = ?, n_quarantined = ?, validation_success = ?,
+               validation_warnings = ?, docs_index = ?, message = ?
+           WHERE run_id = ?""",
+        [utcnow(), status, counts["seen"], counts["new"], counts["unchanged"], counts["updated"],
+         counts["duplicate"], counts["quarantined"], validation_success, warnings, docs_index, message, run_id],
+    )
+    return counts
+
+
+def mark_indexed(con: duckdb.DuckDBPyConnection) -> None:
+    """Record that the search index now covers every run so far."""
+    con.execute("UPDATE ingest_runs SET indexed = true WHERE NOT coalesce(indexed, false)")
+
+
+def index_stale(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether a completed run changed documents after the last index rebuild."""
+    return bool(con.execute(
+        """SELECT count(*) FROM ingest_runs
+           WHERE status = 'completed' AND n_new + n_updated > 0 AND NOT coalesce(indexed, false)"""
+    ).fetchone()[0])
+
+
+def fail_run(con: duckdb.DuckDBPyConnection, run_id: str, message: str) -> None:
+    """Mark a run failed (its staging is discarded, nothing was published)."""
+    clear_staging(con)
+    con.execute(
+        "UPDATE ingest_runs SET finished_at = ?, status = 'failed', message = ? WHERE run_id = ?",
+        [utcnow(), message, run_id],
+    )
