@@ -221,11 +221,11 @@ def pool_startup_s(workers: int, pause_s: float = 1.0) -> float:
 
     Each task sleeps ``pause_s`` (subtracted) so that one worker cannot take them all.
     """
-    from newsetl.extractors.batch import make_executor
+    from newsetl.extractors.workers import AnalysisPool
 
     t0 = time.perf_counter()
-    with make_executor(workers) as executor:
-        list(executor.map(time.sleep, [pause_s] * workers))
+    with AnalysisPool(workers) as pool:
+        list(pool.executor.map(time.sleep, [pause_s] * workers))
         elapsed = time.perf_counter() - t0
     return max(0.0, elapsed - pause_s)
 

@@ -1,13 +1,12 @@
-"""Analysing a batch of input units in worker processes: each unit becomes a document with its
-record rows (mentions, acronyms, facts) keyed by warehouse table, or a reject.
+"""Analysing input units: each unit becomes a document with its record rows (mentions, acronyms,
+facts, near-duplicate fingerprints) keyed by warehouse table, or a reject.
 
 The row shapes come from the record models; which tables exist comes from the registry
-(:mod:`newsetl.schemas.tables`). Worker processes load the NLP models once, before their first batch.
+(:mod:`newsetl.schemas.tables`). :mod:`newsetl.extractors.workers` runs this in worker processes,
+which load the NLP models once, before their first batch.
 """
 from __future__ import annotations
 
-import multiprocessing
-from concurrent.futures import Executor, ProcessPoolExecutor
 from typing import Any
 
 from newsetl.extractors.documents.build import EXTRACTOR_VERSION as DOCUMENTS_VERSION
@@ -15,6 +14,7 @@ from newsetl.extractors.documents.build import build_document, make_reject
 from newsetl.extractors.entities import analyze as entities
 from newsetl.extractors.entities.norm import phrase_key
 from newsetl.extractors.facts import FACTS_EXTRACTOR_VERSION, extract_facts
+from newsetl.extractors.stories import STORIES_VERSION, story_rows
 from newsetl.schemas.analysis import UnitResult
 from newsetl.schemas.records import Acronym, Document, Mention, RawUnit, Reject
 from newsetl.schemas.tables import FACT_TABLES
@@ -26,7 +26,7 @@ RENAMED_COLUMNS = {"start": "start_date", "end": "end_date"}
 def extractor_version() -> str:
     """The versions of every extractor a document's rows come from, e.g.
     ``documents/1+entities/2+facts/1``; a change makes the next run reprocess the document."""
-    return "+".join((DOCUMENTS_VERSION, entities.ENTITY_EXTRACTOR_VERSION, FACTS_EXTRACTOR_VERSION))
+    return "+".join((DOCUMENTS_VERSION, entities.ENTITY_EXTRACTOR_VERSION, FACTS_EXTRACTOR_VERSION, STORIES_VERSION))
 
 
 # --- one document -----------------------------------------------------------------------------
@@ -41,6 +41,7 @@ def document_records(doc: Document) -> dict[str, list[dict[str, Any]]]:
         "acronyms": [acronym_row(doc.doc_id, a, version) for a in acronyms],
     }
     rows.update(fact_rows(doc, mentions))
+    rows.update(story_rows(doc.doc_id, doc.text))
     return rows
 
 
@@ -75,7 +76,7 @@ def fact_rows(doc: Document, mentions: list[Mention]) -> dict[str, list[dict[str
     return rows
 
 
-# --- a batch in worker processes --------------------------------------------------------------
+# --- a batch ------------------------------------------------------------
 
 
 def warm_up() -> None:
@@ -104,28 +105,3 @@ def analyse_units(units: list[RawUnit]) -> list[UnitResult]:
                                             f"entity/fact extraction failed: {type(exc).__name__}: {exc}")
         results.append(result)
     return results
-
-
-class InlineExecutor(Executor):
-    """Runs work in the calling process: the one-core path (``workers=1``)."""
-
-    def map(self, fn, *iterables, timeout=None, chunksize=1):  # noqa: D102 - Executor API
-        return map(fn, *iterables)
-
-
-def make_executor(workers: int) -> Executor:
-    """A process pool of ``workers`` warmed-up processes, or the inline executor for one."""
-    if workers <= 1:
-        return InlineExecutor()
-    context = multiprocessing.get_context("spawn")
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=warm_up)
-
-
-def analyse_in_workers(executor: Executor, units: list[RawUnit], workers: int) -> list[UnitResult]:
-    """Analyse a batch in interleaved chunks across the workers; results keep the input order."""
-    if not units:
-        return []
-    n_chunks = max(1, min(len(units), workers * 2))
-    chunks = [units[i::n_chunks] for i in range(n_chunks)]
-    by_source = {(r.source_uri, r.source_id): r for chunk in executor.map(analyse_units, chunks) for r in chunk}
-    return [by_source[(u.source_uri, u.source_id)] for u in units]

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import time
 import uuid
-from concurrent.futures import Executor
 from itertools import islice
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -18,6 +17,7 @@ from prefect.runtime import flow_run
 
 from newsetl.config import Settings, resolve_settings
 from newsetl.extractors import batch as analysis
+from newsetl.extractors.workers import AnalysisPool
 from newsetl.extractors.sources.files import Scan, SourceFile, read_units, scan
 from newsetl.flows.locking import ingest_lock
 from newsetl.report.artifact import publish_run_artifact
@@ -29,6 +29,7 @@ from newsetl.warehouse.db import writer
 from newsetl.warehouse.entities import resolve_entities as resolve_entity_keys
 from newsetl.warehouse.publish import publish as publish_staging
 from newsetl.warehouse.stage import split_unchanged, stage_batch
+from newsetl.warehouse.stories import stage_stories as stage_story_assignments
 
 
 @task(name="start-run", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
@@ -49,11 +50,11 @@ def discover(warehouse: Path, run_id: str, paths: list[str]) -> Scan:
 
 
 @task(name="process-batch", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=5)
-def process_batch(warehouse: Path, run_id: str, state: RunState, executor: Executor,
-                  units: list[RawUnit], workers: int) -> dict[str, int]:
+def process_batch(warehouse: Path, run_id: str, state: RunState, pool: AnalysisPool,
+                  units: list[RawUnit]) -> dict[str, int]:
     """Skip units already loaded, analyse the rest in worker processes, stage everything."""
     todo, unchanged = split_unchanged(warehouse, units, state, analysis.extractor_version())
-    results = analysis.analyse_in_workers(executor, todo, workers)
+    results = pool.analyse(todo)
     return stage_batch(warehouse, run_id, state, results, unchanged).counts
 
 
@@ -62,6 +63,13 @@ def resolve_entities(warehouse: Path) -> int:
     """Resolve mention keys corpus-wide and stage the rebuilt entity table."""
     with writer(warehouse) as con:
         return resolve_entity_keys(con)
+
+
+@task(name="assign-stories", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=5)
+def assign_stories(warehouse: Path, run_id: str) -> int:
+    """Find near-duplicates and story clusters of the run's documents (band-key join, incremental)."""
+    with writer(warehouse) as con:
+        return len(stage_story_assignments(con, run_id))
 
 
 @task(name="audit", cache_policy=NO_CACHE)
@@ -78,11 +86,11 @@ def publish(warehouse: Path, run_id: str) -> None:
 
 
 @task(name="refresh-search-index", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=5)
-def refresh_search_index(warehouse: Path) -> None:
-    """Rebuild the BM25 index over titles and texts."""
+def refresh_search_index(warehouse: Path) -> int:
+    """Bring the BM25 index in step with the published documents (publish indexes the run's own
+    documents; this repairs what an interrupted or older build left out). Returns documents reindexed."""
     with writer(warehouse) as con:
-        search.rebuild_index(con)
-        runs.mark_indexed(con)
+        return search.refresh_index(con)
 
 
 @task(name="finish-run", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=5)
@@ -131,15 +139,16 @@ def load_and_audit(settings: Settings, run_id: str, paths: list[str], batch_size
     found = discover(settings.warehouse, run_id, paths)
     state = RunState()
     started, done, changed = time.monotonic(), 0, 0
-    with analysis.make_executor(workers) as executor:
+    with AnalysisPool(workers) as pool:
         for number, units in enumerate(batched_units(found.files, batch_size), start=1):
-            counts = process_batch(settings.warehouse, run_id, state, executor, units, workers)
+            counts = process_batch(settings.warehouse, run_id, state, pool, units)
             done += len(units)
             changed += counts["new"] + counts["updated"]
             logger.info("batch %d: %d units (%s); %d units so far, %.1f units/s", number, len(units),
                         ", ".join(f"{k} {v}" for k, v in counts.items() if v), done,
                         done / max(time.monotonic() - started, 1e-6))
     resolve_entities(settings.warehouse)
+    assign_stories(settings.warehouse, run_id)
     result = audit(settings.warehouse, settings.data_dir, run_id, done)
     publish(settings.warehouse, run_id)
     return changed, result
@@ -147,26 +156,19 @@ def load_and_audit(settings: Settings, run_id: str, paths: list[str], batch_size
 
 def close_run(warehouse: Path, run_id: str, result: validation.AuditResult,
               changed: int) -> tuple[dict[str, int], str | None]:
-    """After publishing: refresh the search index when needed, then store the final counts
-    (returned with a note when the index could not be rebuilt).
+    """After publishing: repair the search index where it lags the documents, then store the final
+    counts (returned with a note when the index could not be refreshed).
 
-    A failed index rebuild does not undo the published run: it is noted on the run and the next
-    run rebuilds the index.
+    A failed refresh does not undo the published run: it is noted on the run and the next run
+    repairs the index.
     """
     note = None
-    if changed or search_index_stale(warehouse):
-        try:
-            refresh_search_index(warehouse)
-        except Exception as exc:
-            note = f"published, but the search index was not rebuilt ({exc}); the next run rebuilds it"
-            get_run_logger().error(note)
+    try:
+        refresh_search_index(warehouse)
+    except Exception as exc:
+        note = f"published, but the search index was not refreshed ({exc}); the next run refreshes it"
+        get_run_logger().error(note)
     return finish_run(warehouse, run_id, result, note), note
-
-
-def search_index_stale(warehouse: Path) -> bool:
-    """Whether a completed run published documents the search index does not cover yet."""
-    with writer(warehouse) as con:
-        return runs.index_stale(con)
 
 
 def record_failure(warehouse: Path, run_id: str, exc: BaseException) -> None:

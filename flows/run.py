@@ -1,22 +1,37 @@
-"""Running the ingest flow from the command line with Prefect's ephemeral API.
+"""Running the ingest flow from the command line or the Python API.
 
-Prefect records task-run events on a background service of its ephemeral server; if the process
-exits while they are in flight, the server logs ``Error flushing N events`` tracebacks. We wait for
-the client's event queue to drain before returning, so the server has nothing left to flush.
+The API the run reports to is chosen first (:func:`newsetl.flows.server.api_for_run`): the user's,
+the data folder's server, or a server for this run only, started in the background so its start-up
+overlaps the imports below. Prefect records task-run events on background queues; if the process
+exits while they are in flight, the server logs ``Error flushing N events`` tracebacks, so we wait for
+the client's queues to drain before returning.
 """
 from __future__ import annotations
 
 from newsetl.config import Settings
+from newsetl.flows.progress import Progress, showing
 
 
-def run_ingest(paths: list[str], settings: Settings, batch_size: int, workers: int) -> dict:
-    """Run the ``ingest`` flow and return its summary, after Prefect's events have drained."""
-    from newsetl.flows.ingest import ingest
+def run_ingest(paths: list[str], settings: Settings, batch_size: int, workers: int,
+               progress: Progress | None = None) -> dict:
+    """Run the ``ingest`` flow and return its summary, after Prefect's events have drained.
 
-    summary = ingest(paths=paths, warehouse=str(settings.warehouse), data_dir=str(settings.data_dir),
-                     batch_size=batch_size, workers=workers)
-    drain_prefect_events()
-    return summary
+    ``progress`` (see :mod:`newsetl.flows.progress`) is shown for the run and finished before
+    this returns or raises, so the caller's next line comes after it.
+    """
+    from newsetl.flows.server import api_for_run
+
+    api = api_for_run(settings)
+    with showing(progress) as shown:
+        shown.stage("starting")
+        from newsetl.flows.ingest import ingest  # Prefect's imports, while the run server starts
+
+        api.wait_ready()
+        try:
+            return ingest(paths=paths, warehouse=str(settings.warehouse), data_dir=str(settings.data_dir),
+                          batch_size=batch_size, workers=workers)
+        finally:
+            drain_prefect_events()
 
 
 def drain_prefect_events(timeout: float = 30.0) -> None:

@@ -1,17 +1,16 @@
 """The ``newsetl`` command line: ingest news, inspect runs, quarantine and data quality, query."""
 from __future__ import annotations
 
-import json
+import os
 import sys
 from datetime import datetime
+from enum import Enum
 from pathlib import Path
 from typing import Optional
 
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
-from rich.text import Text
 
 from newsetl.config import configure_prefect, resolve_settings
 
@@ -25,20 +24,68 @@ WarehouseOpt = typer.Option(None, "--warehouse", "-w", help="DuckDB file [env NE
 DataDirOpt = typer.Option(None, "--data-dir", help="Data folder [env NEWSETL_DATA_DIR; default ./data]")
 
 
+class OutputFormat(str, Enum):
+    """How a listing is printed."""
+
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+class ExportFormat(str, Enum):
+    """File format of an export."""
+
+    parquet = "parquet"
+    csv = "csv"
+
+
+FormatOpt = typer.Option(OutputFormat.table, "--format", help="table (fits the terminal), csv or json (every column)")
+
+
 def fail(message: str, code: int = 1) -> None:
     """Print a one-line error and exit non-zero."""
     err.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
     raise typer.Exit(code)
 
 
-def _print_frame(frame, title: str | None = None) -> None:
-    """Render a DataFrame as a rich table (values are shown literally, never as markup)."""
-    table = Table(title=title, show_lines=False)
-    for column in frame.columns:
-        table.add_column(Text(str(column)), overflow="fold")
-    for row in frame.itertuples(index=False):
-        table.add_row(*[Text("" if v is None else str(v)) for v in row])
-    out.print(table)
+def _version(value: bool) -> None:
+    """Print the version and exit (``--version``)."""
+    if value:
+        from newsetl.api import version
+
+        out.print(f"newsetl {version()}", highlight=False)
+        raise typer.Exit()
+
+
+THREAD_LIMITS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+@app.callback()
+def main_options(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                              help="Show the version and exit")) -> None:
+    """Raw Russian-language news in, a validated DuckDB warehouse out."""
+    # One BLAS thread per process: extraction scales with worker processes, and thread pools only
+    # fight over the same cores (bench/README.md). Runs before any command imports numpy.
+    for variable in THREAD_LIMITS:
+        os.environ.setdefault(variable, "1")
+
+
+def _emit(listing, fmt: OutputFormat, columns=None, title: str | None = None, empty: str | None = None) -> None:
+    """Print a listing as a terminal table (``columns`` chosen to fit), CSV or JSON (all columns)."""
+    from newsetl.report.listing import to_csv, to_json, to_table
+
+    if fmt is OutputFormat.json:
+        sys.stdout.write(to_json(listing))
+    elif fmt is OutputFormat.csv:
+        sys.stdout.write(to_csv(listing))
+    elif not listing.rows and empty:
+        out.print(empty, highlight=False)
+    else:
+        table, hidden = to_table(listing, columns, title, width=out.width)
+        out.print(table, soft_wrap=False)
+        if hidden:
+            out.print(f"({len(hidden)} more column(s) do not fit: {', '.join(hidden)}; use --format csv or json,"
+                      " or select fewer columns)", highlight=False, markup=False)
 
 
 @app.command()
@@ -88,40 +135,105 @@ def ingest(
     if summary.get("note"):
         out.print(f"[yellow]note:[/] {escape(summary['note'])}", highlight=False)
     out.print(f"warehouse: {summary['warehouse']}", highlight=False)
-    out.print(f"report:    {summary['docs_index']}", highlight=False)
+    out.print(f"report:    {_build_report_quietly(settings)}", highlight=False)
+    out.print(f"data docs: {summary['docs_index']}", highlight=False)
+
+
+def _build_report_quietly(settings) -> str:
+    """Build the HTML report after a run; its path, or why it could not be built (the run stands)."""
+    from newsetl.report.build import build_report
+    from newsetl.warehouse.db import WarehouseError
+
+    try:
+        return str(build_report(settings))
+    except (WarehouseError, OSError) as exc:
+        return f"not built ({exc}); run `newsetl report`"
+
+
+def _run_columns():
+    """The ``runs`` table at 80 columns: whole run ids, short headers, warnings cut to fit.
+
+    ``result`` is the validation outcome of a completed run, else its status (failed, running)."""
+    from newsetl.report.listing import Column, Kind
+
+    number = [Column(name, header, Kind.NUMBER) for name, header in
+              (("seconds", "secs"), ("seen", "seen"), ("new", "new"), ("unchanged", "unch"), ("updated", "upd"),
+               ("duplicate", "dup"), ("quarantined", "quar"))]
+    return [Column("run_id", "run", Kind.ID), Column("started_at", "started", Kind.ID), *number,
+            Column("result", "result", Kind.TEXT, 7, 6), Column("warnings", "warnings", Kind.TEXT, 40)]
 
 
 @app.command()
 def runs(warehouse: Optional[Path] = WarehouseOpt, data_dir: Optional[Path] = DataDirOpt,
-         limit: int = typer.Option(20, min=1)) -> None:
-    """Past runs with their counts and validation outcome."""
+         limit: int = typer.Option(20, min=1, help="How many of the newest runs"),
+         fmt: OutputFormat = FormatOpt) -> None:
+    """Past runs with their counts and validation outcome, newest first."""
+    from newsetl.report.listing import Listing
     from newsetl.warehouse import queries
 
-    frame = _query(queries.recent_runs, data_dir, warehouse, limit)
-    _print_frame(frame, "ingest runs (newest first)")
+    listing = _query(lambda con: Listing.from_cursor(queries.recent_runs(con, limit)), data_dir, warehouse)
+    if fmt is OutputFormat.table:  # minutes are enough on screen; one word for how the run ended
+        listing.map_column("started_at", lambda t: t.strftime("%m-%d %H:%M"))
+        listing.add_column("result", lambda r: r["validation"] if r["status"] == "completed" else r["status"])
+    _emit(listing, fmt, _run_columns(), "ingest runs (newest first)", empty="no runs yet")
+
+
+def _quarantine_columns():
+    """The ``quarantine`` table at 80 columns: whole run ids, the source's end, the reason, the message cut."""
+    from newsetl.report.listing import Column, Kind
+
+    return [Column("run_id", "run", Kind.ID), Column("source_uri", "source", Kind.PATH, 24),
+            Column("reason_code", "reason", Kind.TEXT, 22), Column("message", "message", Kind.TEXT, 60)]
 
 
 @app.command()
 def quarantine(warehouse: Optional[Path] = WarehouseOpt, data_dir: Optional[Path] = DataDirOpt,
-               run: Optional[str] = typer.Option(None, help="Only this run id"),
-               limit: int = typer.Option(50, min=1)) -> None:
+               run: Optional[str] = typer.Option(None, help="Only this run (a unique prefix of its id is enough)"),
+               limit: int = typer.Option(50, min=1, help="How many rows, newest first"),
+               fmt: OutputFormat = FormatOpt) -> None:
     """What was rejected, and why."""
+    from newsetl.report.listing import Listing
     from newsetl.warehouse import queries
 
-    frame = _query(queries.quarantined, data_dir, warehouse, run, limit)
-    _print_frame(frame, "quarantine")
+    def fetch(con):
+        run_id = _resolve_run(con, run) if run else None
+        return Listing.from_cursor(queries.quarantined(con, run_id, limit))
+
+    listing = _query(fetch, data_dir, warehouse)
+    _emit(listing, fmt, _quarantine_columns(), "quarantine (newest first)", empty="nothing quarantined")
+
+
+def _resolve_run(con, prefix: str) -> str:
+    """The one run id starting with ``prefix``; a one-line error when none or several do."""
+    from newsetl.warehouse import queries
+
+    matches = queries.runs_matching(con, prefix.strip())
+    if not matches:
+        fail(f"no run id starts with {prefix!r}; `newsetl runs` lists them")
+    if len(matches) > 1:
+        fail(f"run id prefix {prefix!r} is ambiguous: it matches {', '.join(matches)}{' …' if len(matches) >= 5 else ''}")
+    return matches[0]
 
 
 @app.command()
-def report(data_dir: Optional[Path] = DataDirOpt, warehouse: Optional[Path] = WarehouseOpt) -> None:
-    """Path of the data-quality report (Great Expectations Data Docs) to open."""
-    from newsetl.validation.runner import docs_index_path
+def report(data_dir: Optional[Path] = DataDirOpt, warehouse: Optional[Path] = WarehouseOpt,
+           open_it: bool = typer.Option(False, "--open", help="Open the report in the default browser")) -> None:
+    """Build the report (one self-contained HTML file: runs, quarantine, validation, data) and print its path."""
+    from newsetl.report.build import build_report
+    from newsetl.warehouse.db import WarehouseBusy, WarehouseError
 
     settings = resolve_settings(data_dir, warehouse)
-    index = docs_index_path(settings.data_dir)
-    if not index.exists():
-        fail(f"no data-quality report under {settings.data_dir} yet; run `newsetl ingest <paths>` first")
-    out.print(str(index), highlight=False)
+    try:
+        path = build_report(settings)
+    except WarehouseBusy as exc:
+        fail(str(exc), code=EXIT_BUSY)
+    except (WarehouseError, OSError) as exc:
+        fail(str(exc))
+    out.print(str(path), highlight=False, soft_wrap=True)
+    if open_it:
+        import webbrowser
+
+        webbrowser.open(path.as_uri())
 
 
 @app.command()
@@ -133,40 +245,45 @@ def search(
     language: Optional[str] = typer.Option(None, help="Language code, e.g. ru"),
     entity: Optional[str] = typer.Option(None, help="Only documents mentioning this entity (name or alias)"),
     limit: int = typer.Option(20, min=1, max=1000),
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table (title, date, source, snippet), csv or json"),
     warehouse: Optional[Path] = WarehouseOpt,
     data_dir: Optional[Path] = DataDirOpt,
 ) -> None:
     """Full-text search (BM25) over titles and texts."""
+    from newsetl.report.listing import Listing
     from newsetl.warehouse.search import SearchFilters, search as run_search
 
     filters = SearchFilters(date_from.date() if date_from else None, date_to.date() if date_to else None,
                             source, language, entity)
-    frame = _query(run_search, data_dir, warehouse, query, filters, limit)
-    if frame.empty:
+    listing = Listing.from_frame(_query(run_search, data_dir, warehouse, query, filters, limit))
+    if fmt is not OutputFormat.table:
+        _emit(listing, fmt)
+        return
+    if not listing.rows:
         out.print("no matches")
         return
-    for row in frame.itertuples(index=False):
-        when = row.published_at.strftime("%Y-%m-%d") if row.published_at is not None and row.published_at == row.published_at else "no date"
-        out.print(f"[bold]{escape(row.title or '(untitled)')}[/]  [dim]{when} · {escape(row.source or 'unknown source')}"
-                  f" · score {row.score} · {row.doc_id}[/]", highlight=False)
-        out.print("  " + row.snippet, highlight=False, markup=False)
+    for hit in listing.records():
+        when = hit["published_at"].strftime("%Y-%m-%d") if hit["published_at"] else "no date"
+        out.print(f"[bold]{escape(hit['title'] or '(untitled)')}[/]  [dim]{when} · {escape(hit['source'] or 'unknown source')}"
+                  f" · score {hit['score'] if hit['score'] is not None else ''} · {hit['doc_id']}[/]", highlight=False)
+        out.print("  " + (hit["snippet"] or ""), highlight=False, markup=False)
 
 
 @app.command()
 def sql(
     query: Optional[str] = typer.Argument(None, help="SQL to run (read-only)"),
     file: Optional[Path] = typer.Option(None, "--file", "-f", exists=True, dir_okay=False, help="Read the SQL from a file"),
-    fmt: str = typer.Option("table", "--format", help="table, csv or json"),
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table (long text cut to fit), csv or json"),
     warehouse: Optional[Path] = WarehouseOpt,
     data_dir: Optional[Path] = DataDirOpt,
 ) -> None:
     """Run SQL against the warehouse, opened read-only."""
     import duckdb
 
+    from newsetl.report.listing import Listing
+
     if (query is None) == (file is None):
         fail("give either a query or --file")
-    if fmt not in ("table", "csv", "json"):
-        fail(f"unknown format {fmt!r}; use table, csv or json")
     try:
         text = query if query is not None else file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -182,77 +299,34 @@ def sql(
             result = con.execute(text)
             if result.description is None:
                 fail("the statement returned no rows to show")
-            return result.df()
+            return Listing.from_cursor(result)
         except duckdb.Error as exc:
             fail(str(exc).splitlines()[0])
 
-    frame = _query(run, data_dir, warehouse)
-    if fmt == "json":
-        records = [{k: _json_value(v) for k, v in row.items()} for row in frame.to_dict("records")]
-        sys.stdout.write(json.dumps(records, ensure_ascii=False, default=str) + "\n")
-    elif fmt == "csv":
-        sys.stdout.write(frame.map(_text_value).to_csv(index=False))
-    else:
-        _print_frame(frame.map(_text_value))
-
-
-def _json_value(value):
-    """A query value as plain JSON data: lists for arrays, base64 for bytes, None for NA."""
-    import base64
-
-    import numpy as np
-    import pandas as pd
-
-    if isinstance(value, np.ndarray):
-        return [_json_value(v) for v in value.tolist()]
-    if isinstance(value, (list, tuple)):
-        return [_json_value(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _json_value(v) for k, v in value.items()}
-    if isinstance(value, (bytes, bytearray)):
-        return base64.b64encode(bytes(value)).decode("ascii")
-    if isinstance(value, np.generic):
-        return value.item()
-    if hasattr(value, "isoformat") and not pd.isna(value):
-        return value.isoformat()
-    if not isinstance(value, (str, bool)) and pd.isna(value):
-        return None
-    return value
-
-
-def _text_value(value):
-    """A query value for a table or CSV cell: arrays and structs as JSON text, not numpy reprs."""
-    if isinstance(value, (bytes, bytearray)):
-        return f"<{len(value)} bytes>"
-    plain = _json_value(value)
-    if isinstance(plain, (list, dict)):
-        return json.dumps(plain, ensure_ascii=False, default=str)
-    return plain
+    _emit(_query(run, data_dir, warehouse), fmt)
 
 
 @app.command()
 def export(
-    fmt: str = typer.Argument(..., help="parquet or csv"),
+    fmt: ExportFormat = typer.Argument(..., help="File format"),
     out_dir: Path = typer.Argument(..., help="Folder to write one file per table into"),
     warehouse: Optional[Path] = WarehouseOpt,
     data_dir: Optional[Path] = DataDirOpt,
 ) -> None:
     """Export every published table, with its schema, for other engines."""
-    from newsetl.warehouse.export import EXPORT_FORMATS, export_tables
-
-    if fmt not in EXPORT_FORMATS:
-        fail(f"unknown export format {fmt!r}; use {' or '.join(EXPORT_FORMATS)}")
     import duckdb
+
+    from newsetl.warehouse.export import export_tables
 
     def run(con, target):
         try:
-            return export_tables(con, target, fmt)
+            return export_tables(con, target, fmt.value)
         except (OSError, duckdb.Error) as exc:
             fail(f"cannot export to {target}: {str(exc).splitlines()[0]}")
 
     counts = _query(run, data_dir, warehouse, out_dir.resolve())
     for table, n in counts.items():
-        out.print(f"{table}: {n} rows -> {out_dir / (table + '.' + fmt)}", highlight=False)
+        out.print(f"{table}: {n} rows -> {out_dir / (table + '.' + fmt.value)}", highlight=False)
 
 
 def _query(fn, data_dir, warehouse, *args):

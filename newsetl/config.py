@@ -14,6 +14,8 @@ DATA_DIR_ENV = "NEWSETL_DATA_DIR"
 WAREHOUSE_ENV = "NEWSETL_WAREHOUSE"
 DEFAULT_DATA_DIR = "data"
 WAREHOUSE_FILE = "newsetl.duckdb"
+# The level of Prefect's console log handler (its API handler keeps every level).
+CONSOLE_LEVEL_ENV = "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL"
 
 
 @dataclass(frozen=True)
@@ -36,13 +38,18 @@ def resolve_settings(data_dir: str | Path | None = None, warehouse: str | Path |
     return Settings(data_dir=root, warehouse=Path(wh).expanduser().resolve())
 
 
-def configure_prefect(settings: Settings) -> None:
-    """Point Prefect at an ephemeral API with its home inside the data folder, analytics off.
+def configure_prefect(settings: Settings, verbose: bool = False) -> None:
+    """Point Prefect at its home inside the data folder, telemetry and analytics off, and set how
+    much of Prefect's logging reaches the console: errors only, or with ``verbose`` every flow and
+    task line (the API still receives every log line either way).
 
-    Must run before ``prefect`` is imported: Prefect reads its settings at import time.
+    A variable already set in the environment wins. Must run before ``prefect`` is imported:
+    Prefect reads its settings at import time.
     """
     settings.prefect_home.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("PREFECT_HOME", str(settings.prefect_home))
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_SERVER_ALLOW_EPHEMERAL_MODE", "true")
+    os.environ.setdefault("DO_NOT_TRACK", "1")  # Prefect's SDK telemetry and its first-run notice
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault(CONSOLE_LEVEL_ENV, "INFO" if verbose else "ERROR")

@@ -49,7 +49,14 @@ RECORD_TABLES: dict[str, RecordTable] = {table.name: table for table in (
     _fact("dates", "dates", "surface"),
     _fact("occupations", "occupations", "evidence"),
     _fact("attributions", "attributions", "evidence"),
+    # near-duplicate fingerprints: the MinHash signature and its LSH band keys
+    RecordTable("doc_signatures", ("doc_id",), audit_query="audit_doc_signatures"),
+    RecordTable("doc_bands", ("band_key", "doc_id"), audit_query="audit_doc_bands"),
 )}
+
+# Tables the warehouse derives from the records at the end of a run (corpus-wide), staged too.
+DERIVED_STAGING = ("stg_entities", "stg_key_map", "stg_entity_aliases", "stg_near_duplicates", "stg_stories",
+                   "stg_story_documents")
 
 FACT_TABLES: dict[str, RecordTable] = {name: t for name, t in RECORD_TABLES.items() if t.facts_attribute}
 

@@ -10,10 +10,11 @@ from newsetl.validation.runner import ValidationReport, validate_tables
 from newsetl.warehouse import audit as staged
 from newsetl.warehouse.db import writer
 from newsetl.warehouse.entities import resolve_entities, staged_entities
+from newsetl.warehouse.stories import stage_stories
 
 # Tables derived from others: a failing row there means a bug, not bad input, so it holds the
 # run back instead of being quarantined.
-DERIVED_TABLES = ("ingest_runs", "entities")
+DERIVED_TABLES = ("ingest_runs", "entities", "near_duplicates", "stories", "story_documents")
 
 
 class ValidationBlocked(RuntimeError):
@@ -34,8 +35,8 @@ def audit(warehouse: Path, data_dir: Path, run_id: str, units_read: int) -> Audi
     """Validate the staged rows; move rows failing critical checks to quarantine.
 
     ``units_read`` is how many input units the run read: the run's own row is checked to account
-    for every one of them. When rows were quarantined, entities are resolved again without them
-    and the rebuilt entity table is validated once more.
+    for every one of them. When rows were quarantined, entities and stories are derived again
+    without them and validated once more.
     """
     with writer(warehouse) as con:
         frames = staged.audit_frames(con)
@@ -52,8 +53,9 @@ def audit(warehouse: Path, data_dir: Path, run_id: str, units_read: int) -> Audi
     if any(quarantined.values()):
         with writer(warehouse) as con:
             resolve_entities(con)
-            entities = staged_entities(con)
-        recheck = validate_tables({"entities": entities}, data_dir, f"{run_id}-entities")
+            stage_stories(con, run_id)
+            frames = staged.derived_frames(con)
+        recheck = validate_tables(frames, data_dir, f"{run_id}-derived")
         hold_back_if_blocked(warehouse, recheck)
     return AuditResult(report.success, list(report.warnings), str(report.docs_index), quarantined)
 

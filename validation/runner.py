@@ -199,8 +199,11 @@ def _run_suite(context: Any, suite: TableSuite, frame: pd.DataFrame, gx_run_id: 
         ValidationResultIdentifier,
     )
 
-    # expectations go in the constructor: add_expectation() on a stored suite saves it each time
-    expectations = [check.expectation() for check in suite.checks]
+    from newsetl.report.datadocs import annotate
+
+    # expectations go in the constructor: add_expectation() on a stored suite saves it each time;
+    # each carries a readable description and its severity for Data Docs
+    expectations = [annotate(check.expectation(), check) for check in suite.checks]
     expectation_suite = context.suites.add_or_update(gx.ExpectationSuite(name=suite.suite_name, expectations=expectations))
     definition = context.validation_definitions.add_or_update(
         gx.ValidationDefinition(data=_batch_definition(context, suite.table), suite=expectation_suite, name=suite.suite_name)
@@ -288,11 +291,15 @@ def _plain(value: Any) -> Any:
 
 
 def _update_data_docs(context: Any, data_dir: Path, result_ids: list[Any]) -> None:
-    """Render this call's results and suites and rebuild the index (all of it if missing)."""
+    """Render this call's results and suites, rebuild the index (all of it if missing), and make
+    the new pages work offline with warnings drawn as warnings."""
     from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier
+
+    from newsetl.report.datadocs import finish_site
 
     if not docs_index_path(data_dir).exists():
         context.build_data_docs()
-        return
-    suite_ids = [ExpectationSuiteIdentifier(name=rid.expectation_suite_identifier.name) for rid in result_ids]
-    context.build_data_docs(resource_identifiers=[*result_ids, *suite_ids])
+    else:
+        suite_ids = [ExpectationSuiteIdentifier(name=rid.expectation_suite_identifier.name) for rid in result_ids]
+        context.build_data_docs(resource_identifiers=[*result_ids, *suite_ids])
+    finish_site(docs_index_path(data_dir).parent)

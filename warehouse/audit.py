@@ -8,6 +8,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from newsetl.extractors.stories import SIGNATURE
 from newsetl.schemas.tables import RECORD_TABLES
 from newsetl.warehouse.db import insert_frame, read_dml
 from newsetl.warehouse.entities import staged_entities
@@ -17,16 +18,24 @@ from newsetl.warehouse.stage import stage_quarantine
 
 def audit_frames(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
     """The staged rows as DataFrames, with the computed columns the expectation suites check."""
-    frames = {
-        "documents": con.execute(read_dml("audit_documents"), [utcnow()]).df(),
-        "entities": staged_entities(con),
-    }
+    frames = {"documents": con.execute(read_dml("audit_documents"), [utcnow()]).df(), **derived_frames(con)}
     for table in RECORD_TABLES.values():
         column = table.surface_column
         surface = f"substring(doc_text, char_start + 1, char_end - char_start) = {column}" if column else "true"
-        query = read_dml(table.audit_query).format(table=table.name, surface_check=surface)
+        query = read_dml(table.audit_query).format(table=table.name, surface_check=surface,
+                                                   num_perm=SIGNATURE.num_perm)
         frames[table.name] = con.execute(query).df()
     return frames
+
+
+def derived_frames(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
+    """The tables derived corpus-wide at the end of a run (entities, near-duplicates, stories)."""
+    return {
+        "entities": staged_entities(con),
+        "near_duplicates": con.execute(read_dml("audit_near_duplicates")).df(),
+        "stories": con.execute("SELECT * FROM stg_stories").df(),
+        "story_documents": con.execute(read_dml("audit_story_documents")).df(),
+    }
 
 
 def run_balance_frame(con: duckdb.DuckDBPyConnection, run_id: str, units_read: int) -> pd.DataFrame:

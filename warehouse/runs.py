@@ -5,11 +5,10 @@ from datetime import datetime, timezone
 
 import duckdb
 
-from newsetl.schemas.tables import OUTCOMES, RECORD_TABLES
+from newsetl.schemas.tables import DERIVED_STAGING, OUTCOMES, RECORD_TABLES
 
 # Staging tables besides the record tables' twins.
-STAGING_TABLES = ("stg_documents", "stg_document_runs", "stg_run_inputs", "stg_entities", "stg_key_map",
-                  "stg_entity_aliases", "stg_quarantine")
+STAGING_TABLES = ("stg_documents", "stg_document_runs", "stg_run_inputs", "stg_quarantine") + DERIVED_STAGING
 
 
 def utcnow() -> datetime:
@@ -72,19 +71,6 @@ def finish_run(
          counts["duplicate"], counts["quarantined"], validation_success, warnings, docs_index, message, run_id],
     )
     return counts
-
-
-def mark_indexed(con: duckdb.DuckDBPyConnection) -> None:
-    """Record that the search index now covers every run so far."""
-    con.execute("UPDATE ingest_runs SET indexed = true WHERE NOT coalesce(indexed, false)")
-
-
-def index_stale(con: duckdb.DuckDBPyConnection) -> bool:
-    """Whether a completed run changed documents after the last index rebuild."""
-    return bool(con.execute(
-        """SELECT count(*) FROM ingest_runs
-           WHERE status = 'completed' AND n_new + n_updated > 0 AND NOT coalesce(indexed, false)"""
-    ).fetchone()[0])
 
 
 def fail_run(con: duckdb.DuckDBPyConnection, run_id: str, message: str) -> None:

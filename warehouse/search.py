@@ -1,23 +1,29 @@
-"""Full-text search: a BM25 index over titles and texts with the Russian Snowball stemmer.
+"""Full-text search: BM25 over titles and texts with the Russian Snowball stemmer.
 
-The index is DuckDB's ``fts`` extension, loaded from the ``duckdb-extension-fts`` package file. It
-does not follow table changes, so the ingest flow rebuilds it after every publish. Queries and
-filters reach SQL only as bound parameters.
+The index is a pair of tables (``search_docs``: what each indexed document was and its length;
+``search_postings``: its stemmed term frequencies), kept in step with ``documents`` one document at
+a time, so keeping it fresh costs what the changed documents cost. Document frequencies, N and the
+average length are aggregated at query time, so scores are exact over the whole corpus: they equal
+DuckDB fts's ``match_bm25`` (k1 = 1.2, b = 0.75). The fts extension (loaded from the
+``duckdb-extension-fts`` package) only provides ``stem``. Queries and filters reach SQL only as
+bound parameters.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import Callable, Iterable, TypeVar
 
 import duckdb
 import pandas as pd
 
-from newsetl.warehouse.db import read_sql
+from newsetl.warehouse.db import execute_script, read_dml
 
 MAX_QUERY_CHARS = 1000
 SNIPPET_CHARS = 220
 _WORD = re.compile(r"\w+", re.UNICODE)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -31,19 +37,84 @@ class SearchFilters:
     entity: str | None = None
 
 
-def rebuild_index(con: duckdb.DuckDBPyConnection) -> None:
-    """(Re)build the BM25 index over ``documents(title, text)`` and the search macro."""
-    con.execute(
-        "PRAGMA create_fts_index('documents', 'doc_id', 'title', 'text', stemmer='russian', "
-        "stopwords='none', strip_accents=0, lower=1, ignore='(\\.|[^a-zа-яё0-9])+', overwrite=1)"
-    )
-    con.execute(read_sql("dml/search_macro.sql"))
+def refresh_index(con: duckdb.DuckDBPyConnection, own_transaction: bool = True) -> int:
+    """Bring the index up to date with ``documents``; returns the number of documents (re)indexed or removed.
+
+    Finds what the index does not cover as published (missing, changed text or title, deleted) and
+    reindexes exactly those, in one transaction (the caller's when ``own_transaction`` is false, for
+    example publish's, so documents and their index entries become visible together). Safe to call
+    at any time, after any crash.
+    """
+    return _in_transaction(con, _refresh) if own_transaction else _refresh(con)
+
+
+def index_documents(con: duckdb.DuckDBPyConnection, doc_ids: Iterable[str], own_transaction: bool = True) -> int:
+    """(Re)index exactly ``doc_ids``: their old entries go, the published ones come back; returns how many."""
+    def reindex(c: duckdb.DuckDBPyConnection) -> int:
+        return _reindex(c, _batch(c, doc_ids))
+    return _in_transaction(con, reindex) if own_transaction else reindex(con)
+
+
+def unindex_documents(con: duckdb.DuckDBPyConnection, doc_ids: Iterable[str]) -> int:
+    """Remove ``doc_ids`` from the index; returns how many ids were given."""
+    def unindex(c: duckdb.DuckDBPyConnection) -> int:
+        n = _batch(c, doc_ids)
+        execute_script(c, read_dml("search_unindex"))
+        return n
+    return _in_transaction(con, unindex)
+
+
+def reindex_all(con: duckdb.DuckDBPyConnection) -> int:
+    """Rebuild the whole index from ``documents`` (for repair and comparisons); returns the documents indexed."""
+    def rebuild(c: duckdb.DuckDBPyConnection) -> int:
+        c.execute("DELETE FROM search_postings")
+        c.execute("DELETE FROM search_docs")
+        return _refresh(c)
+    return _in_transaction(con, rebuild)
+
+
+def index_is_current(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the index covers exactly the published documents, each at its published text and title."""
+    return not con.execute("SELECT EXISTS (SELECT 1 FROM v_search_stale)").fetchone()[0]
+
+
+def _refresh(con: duckdb.DuckDBPyConnection) -> int:
+    """Reindex what ``search_stale`` finds (inside the caller's transaction)."""
+    execute_script(con, read_dml("search_stale"))
+    n = con.execute("SELECT count(*) FROM search_batch").fetchone()[0]
+    return _reindex(con, n) if n else 0
+
+
+def _batch(con: duckdb.DuckDBPyConnection, doc_ids: Iterable[str]) -> int:
+    """Put the distinct ``doc_ids`` into the temporary table ``search_batch``; returns how many."""
+    ids = sorted({str(d) for d in doc_ids})
+    con.execute("CREATE OR REPLACE TEMP TABLE search_batch AS SELECT unnest($ids::VARCHAR[]) AS doc_id", {"ids": ids})
+    return len(ids)
+
+
+def _reindex(con: duckdb.DuckDBPyConnection, n: int) -> int:
+    """Unindex the documents of ``search_batch`` and index the published ones again; returns ``n``."""
+    execute_script(con, read_dml("search_unindex"))
+    execute_script(con, read_dml("search_index"))
+    return n
+
+
+def _in_transaction(con: duckdb.DuckDBPyConnection, work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+    """Run ``work`` in one transaction: all of it or none of it is visible."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        result = work(con)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return result
 
 
 def has_index(con: duckdb.DuckDBPyConnection) -> bool:
-    """Whether the warehouse has a search index yet."""
+    """Whether the warehouse has the search tables and macro (any warehouse a writer has opened)."""
     return bool(con.execute(
-        "SELECT count(*) FROM duckdb_functions() WHERE function_name = 'search_documents'"
+        "SELECT count(*) FROM duckdb_functions() WHERE function_name = 'search_bm25'"
     ).fetchone()[0])
 
 

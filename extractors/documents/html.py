@@ -1,11 +1,16 @@
 """HTML page → main text and metadata.
 
-trafilatura finds the main text (``bare_extraction`` with metadata); BeautifulSoup
-reads the declared metadata (canonical URL, Open Graph / schema.org tags, JSON-LD)
-and supplies the main text when trafilatura finds none. The publication date is
-only taken from what the page declares (date meta tags, JSON-LD ``datePublished``,
-the article's ``<time datetime>``), never guessed from dates in the text. A page whose only text is
-navigation (menus of links) has no main text: :func:`clean_html` returns None.
+trafilatura finds the main text (``bare_extraction`` with metadata) with its own
+defaults — the same text ``trafilatura.extract(html, include_comments=False,
+include_tables=True)`` gives: the page is parsed exactly as trafilatura parses it
+(comments and processing instructions dropped, so text after an HTML comment is
+kept) and nothing is pruned before trafilatura's own, guarded cleaning.
+BeautifulSoup reads the declared metadata (canonical URL, Open Graph / schema.org
+tags, JSON-LD) and supplies the main text when trafilatura finds none. The
+publication date is only taken from what the page declares (date meta tags, JSON-LD
+``datePublished``, the article's ``<time datetime>``), never guessed from dates in
+the text. A page whose only text is navigation (menus of links) has no main text:
+:func:`clean_html` returns None.
 """
 from __future__ import annotations
 
@@ -21,24 +26,28 @@ import lxml.etree
 import lxml.html
 from bs4 import BeautifulSoup
 from trafilatura import bare_extraction
+from trafilatura.metadata import Document, extract_metadata
 
 from newsetl.extractors.documents.plaintext import normalize_line
 
-# Page regions that never hold the article text; pruned before extraction.
-BOILERPLATE_XPATHS = [
-    "//nav",
-    "//footer",
-    "//aside",
-    "//menu",
-    "//form",
-    "//noscript",
-    "//*[@role='navigation']",
-    "//*[@role='banner']",
-    "//*[@role='contentinfo']",
-]
+# Page regions that never hold the article text, pruned before extraction: trafilatura's own cleaning
+# drops most of them but its fallback extractors bring their links back on short pages. Each is pruned
+# only while it holds at most MAX_BOILERPLATE_TEXT_SHARE of the page's text: some pages wrap the whole
+# article in one (an ASP.NET <form>, role=contentinfo, a <noscript> copy of a script-built page).
+BOILERPLATE_XPATH = lxml.etree.XPath(" | ".join([
+    "//nav", "//footer", "//aside", "//menu", "//form", "//noscript",
+    "//*[@role='navigation']", "//*[@role='banner']", "//*[@role='contentinfo']",
+]))
+# Elements the BeautifulSoup fallback drops, unless one holds most of the page's text (an ASP.NET
+# page wraps everything in a <form>).
 BOILERPLATE_TAGS = [
     "script", "style", "noscript", "template", "nav", "footer", "aside", "header", "menu", "form", "iframe", "svg",
 ]
+# A boilerplate element holding more than this share of the page's text is the page, not boilerplate.
+MAX_BOILERPLATE_TEXT_SHARE = 0.5
+# Parsed as trafilatura parses a page (trafilatura.utils.HTML_PARSER): an HTML comment left in the
+# tree makes trafilatura drop the text that follows it.
+_HTML_PARSER = lxml.html.HTMLParser(collect_ids=False, default_doctype=False, remove_comments=True, remove_pis=True)
 # Meta tags holding the publication date, most specific first: (attribute, value).
 PUBLISHED_META = [
     ("property", "article:published_time"),
@@ -72,6 +81,8 @@ MIN_PUBLISHED_YEAR = 1800
 _HAS_TIME_OF_DAY = re.compile(r"\d[T ]\d{1,2}:\d{2}")
 LIBRARY_LOGGERS = ("trafilatura", "htmldate", "courlan", "justext", "readability")
 _WORD = re.compile(r"\w+")
+# A link label of this many words can be a sentence the article also prints; shorter ones are menu items.
+MIN_SENTENCE_LABEL_WORDS = 4
 # lxml refuses a str that still declares its byte encoding.
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
@@ -105,12 +116,12 @@ def clean_html(html: str, url: str | None = None) -> HtmlDoc | None:
     if not html.strip():
         return None
     soup = BeautifulSoup(html, "lxml")
-    extracted = _trafilatura_extract(html, url)
-    anchor_texts = _anchor_texts(soup)
-    body = _paragraphs(extracted.text) if extracted is not None and extracted.text else ""
-    if _is_navigation_only(body, anchor_texts):
+    extracted, main_text = _trafilatura_extract(html, url)
+    link_only = _link_only_texts(soup)
+    body = _paragraphs(main_text)
+    if _is_navigation_only(body, link_only):
         body = _fallback_main_text(soup)
-        if _is_navigation_only(body, anchor_texts):
+        if _is_navigation_only(body, link_only):
             return None
 
     page_url = _canonical_url(soup, url) or url
@@ -231,30 +242,38 @@ def _is_article_node(node: dict) -> bool:
     return any(isinstance(kind, str) and kind.rsplit("/", 1)[-1] in ARTICLE_TYPES for kind in kinds)
 
 
-def _trafilatura_extract(html: str, url: str | None):
-    """trafilatura's main-text extraction with metadata, or None (also when the markup does not parse).
+def _trafilatura_extract(html: str, url: str | None) -> tuple[Document | None, str]:
+    """trafilatura's metadata of the page (None if unreadable) and its main text ("" if none).
 
-    The page is parsed with lxml first: trafilatura then skips its own loading
-    heuristics, which log errors for empty or fragmentary pages.
+    The main text is trafilatura's with its default settings, comments out and
+    tables in. The page is parsed here, with trafilatura's own parser settings, so
+    that an empty or fragmentary page gives nothing quietly instead of trafilatura
+    logging errors about it. Metadata is read before the boilerplate regions are
+    pruned: an author or a site name may sit in a footer or a sidebar.
     """
     try:
-        tree = lxml.html.document_fromstring(_XML_DECLARATION.sub("", html, count=1))
+        tree = lxml.html.document_fromstring(_XML_DECLARATION.sub("", html, count=1), parser=_HTML_PARSER)
     except (ValueError, lxml.etree.ParserError):
-        return None
+        return None, ""
     try:
-        return bare_extraction(
-            tree,
-            url=url,
-            with_metadata=True,
-            include_comments=False,
-            include_tables=True,
-            favor_recall=True,
-            prune_xpath=BOILERPLATE_XPATHS,
-            # The date comes from declared metadata (declared_published_at); keep htmldate from searching the text.
-            date_extraction_params={"extensive_search": False, "original_date": True},
-        )
+        # The date comes from declared metadata (declared_published_at); keep htmldate from searching the text.
+        metadata = extract_metadata(tree, url, {"extensive_search": False, "original_date": True}, False)
+    except Exception:  # noqa: BLE001 - metadata the BeautifulSoup readers then supply
+        metadata = None
+    _prune_small_boilerplate(tree)
+    try:
+        main = bare_extraction(tree, url=url, include_comments=False, include_tables=True)
     except Exception:  # noqa: BLE001 - a page trafilatura chokes on falls back to BeautifulSoup
-        return None
+        main = None
+    return metadata, (main.text or "") if main is not None else ""
+
+
+def _prune_small_boilerplate(tree: lxml.html.HtmlElement) -> None:
+    """Remove the BOILERPLATE_XPATH regions that hold little of the page's text (their tail text stays)."""
+    page_chars = len(tree.text_content())
+    for element in BOILERPLATE_XPATH(tree):
+        if element.getparent() is not None and len(element.text_content()) <= MAX_BOILERPLATE_TEXT_SHARE * page_chars:
+            element.drop_tree()
 
 
 def _paragraphs(text: str) -> str:
@@ -262,23 +281,41 @@ def _paragraphs(text: str) -> str:
     return "\n\n".join(line for line in map(normalize_line, text.splitlines()) if line)
 
 
-def _anchor_texts(soup: BeautifulSoup) -> set[str]:
-    """Normalised texts of the page's links."""
-    return {normalize_line(a.get_text(" ")) for a in soup.find_all("a")} - {""}
+def _link_only_texts(soup: BeautifulSoup) -> set[str]:
+    """Normalised labels of the page's links that the page never shows outside a link.
+
+    A headline linked from a «read also» block is no menu label when the article
+    prints the same words as plain text.
+    """
+    anchors = {normalize_line(a.get_text(" ")) for a in soup.find_all("a")} - {""}
+    sentences = {label for label in anchors if len(_WORD.findall(label)) >= MIN_SENTENCE_LABEL_WORDS}
+    if not sentences:
+        return anchors
+    outside = _text_outside_links(soup)
+    return {label for label in anchors if label not in sentences or label not in outside}
 
 
-def _is_navigation_only(body: str, anchor_texts: set[str]) -> bool:
+def _text_outside_links(soup: BeautifulSoup) -> str:
+    """The page's visible text with every link's text left out, one text node per line."""
+    nodes = (
+        node for node in soup.find_all(string=True)
+        if node.find_parent("a") is None and node.parent.name not in ("script", "style", "title", "template")
+    )
+    return "\n".join(filter(None, (normalize_line(str(node)) for node in nodes)))
+
+
+def _is_navigation_only(body: str, link_only: set[str]) -> bool:
     """True when ``body`` has no words outside link labels and separators (a menu, not an article)."""
-    return not any(_has_words_beyond_links(paragraph, anchor_texts) for paragraph in body.split("\n\n"))
+    return not any(_has_words_beyond_links(paragraph, link_only) for paragraph in body.split("\n\n"))
 
 
-def _has_words_beyond_links(paragraph: str, anchor_texts: set[str]) -> bool:
+def _has_words_beyond_links(paragraph: str, link_only: set[str]) -> bool:
     """True when words remain in ``paragraph`` once the page's link labels are taken out of it."""
     if not _WORD.search(paragraph):
         return False
-    if paragraph in anchor_texts:
+    if paragraph in link_only:
         return False
-    for anchor in sorted((a for a in anchor_texts if a in paragraph), key=len, reverse=True):
+    for anchor in sorted((a for a in link_only if a in paragraph), key=len, reverse=True):
         paragraph = paragraph.replace(anchor, " ")
     return _WORD.search(paragraph) is not None
 
@@ -286,8 +323,10 @@ def _has_words_beyond_links(paragraph: str, anchor_texts: set[str]) -> bool:
 def _fallback_main_text(soup: BeautifulSoup) -> str:
     """Main text by BeautifulSoup: paragraph elements, else the body text, without boilerplate regions."""
     body = soup.body or soup
+    page_chars = len(body.get_text())
     for tag in body.find_all(BOILERPLATE_TAGS):
-        tag.decompose()
+        if not tag.decomposed and len(tag.get_text()) <= MAX_BOILERPLATE_TEXT_SHARE * page_chars:
+            tag.decompose()
     paragraphs = [normalize_line(p.get_text(" ")) for p in body.find_all("p")]
     if not any(paragraphs):
         paragraphs = [normalize_line(line) for line in body.get_text("\n").splitlines()]

@@ -15,7 +15,7 @@ Normal forms:
   it (``amod``/``det`` modifiers and adjectives conjoined to them; ``flat``,
   ``flat:name``, ``flat:foreign``, ``appos`` and ``conj`` nouns, with their own
   modifiers) are put in the nominative, keeping the head's number; a dependent is
-  changed only if pymorphy2 has a form of it in the head's case and number (and
+  changed only if pymorphy3 has a form of it in the head's case and number (and
   gender, for singular modifiers).  All other tokens (``nmod`` genitives, ``case``
   prepositions and their phrases, numerals, punctuation) stay as written:
   «Организации Договора о коллективной безопасности» → «Организация Договора о
@@ -24,7 +24,7 @@ Normal forms:
   adjectives is the head; it and those adjectives are inflected, the rest kept) is
   the fallback when the parse is unusable: several words with a head outside the
   span, a non-agreeing noun before the head, or a head that is not a noun, is an
-  acronym, or has no case the tagger and pymorphy2 agree on.  One-word spans use it
+  acronym, or has no case the tagger and pymorphy3 agree on.  One-word spans use it
   too (no parse is needed for them).
 - Quoted organisation names (the span is the text inside the quotes) are kept as
   written when they follow a descriptor noun («компании «Газпром»», «газеты
@@ -34,9 +34,12 @@ Normal forms:
   ``Normalizer.quoted_word`` («акции «Газпрома»» → «Газпром», «АвтоВАЗа» →
   «АвтоВАЗ», «Известий» → «Известия»), several words by the phrase rules above
   («Единой России» → «Единая Россия»).  Quoted names of other types are kept as written.
-- Persons are not parsed: every word of the name is put in the nominative on its
-  own, in the person's gender (from a known first name or patronymic, else the
-  tagger's majority), with an ending table for surnames pymorphy2 does not know.
+- Persons are not parsed: the words of the name are read together in one case and
+  one gender (or the plural, after «братьев», «сестёр») by their pymorphy3 name tags
+  (Name/Surn/Patr), indeclinable and unknown names included (``entities_persons``).
+- Long texts are analysed in windows of at most 20 000 characters cut at line breaks,
+  sentence ends or spaces (``entities_windows``), the NER tagger seeing one paragraph at
+  a time, so memory does not grow with the text and offsets stay exact.
 
 Public API: :func:`extract_mentions`, :func:`extract_acronyms`, :func:`analyze`,
 :func:`analyze_batch`, and (re-exported) :func:`resolve_keys`, :func:`entity_id`,
@@ -45,18 +48,20 @@ Public API: :func:`extract_mentions`, :func:`extract_acronyms`, :func:`analyze`,
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from typing import Sequence
 
 from newsetl.extractors.entities.acronyms import find_definitions
 from newsetl.extractors.entities.norm import Normalizer, fold, person_key, phrase_key
+from newsetl.extractors.entities.persons import is_plural_kin
 from newsetl.extractors.entities.resolve import canonical_names, entity_id, resolve_keys
 from newsetl.extractors.entities.spans import SUPRANATIONAL_ORGS, SpanFixer
 from newsetl.extractors.entities.syntax import SentenceParses, is_multiword, sentence_ranges
+from newsetl.extractors.entities.windows import paragraph_ranges, text_windows
 from newsetl.schemas.records import Acronym, Mention
 
-ENTITY_EXTRACTOR_VERSION = "entities/3"
+ENTITY_EXTRACTOR_VERSION = "entities/4"
 
 __all__ = [
     "ENTITY_EXTRACTOR_VERSION", "extract_mentions", "extract_acronyms", "analyze", "analyze_batch",
@@ -67,7 +72,7 @@ __all__ = [
 @dataclass(frozen=True)
 class Models:
     """Natasha's segmenter, morph tagger, NER tagger and syntax parser, plus our normaliser over
-    pymorphy2 (OpenCorpora tags)."""
+    pymorphy3 (OpenCorpora tags)."""
 
     segmenter: object
     morph_tagger: object
@@ -82,7 +87,7 @@ class Models:
 def load_models() -> Models:
     """Load the bundled Natasha models once per process."""
     from natasha import NewsEmbedding, NewsMorphTagger, NewsNERTagger, NewsSyntaxParser, Segmenter
-    from pymorphy2 import MorphAnalyzer
+    from pymorphy3 import MorphAnalyzer
 
     embedding = NewsEmbedding()
     vocab = MorphAnalyzer()
@@ -114,6 +119,7 @@ class ProcessedText:
     quoted: frozenset[tuple[int, int]]
     quoted_after_descriptor: frozenset[tuple[int, int]]
     parses: SentenceParses
+    n_sentences: int
 
     def parse_sentences_of(self, ranges: Sequence[tuple[int, int]]) -> None:
         """Parse, in one batch, the sentences of those token ranges that hold more than one word."""
@@ -121,46 +127,56 @@ class ProcessedText:
         self.parses.ensure(needed)
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=4)
 def process(text: str) -> ProcessedText:
-    """Run Natasha (segment, tag_ner, tag_morph where needed) and the span rules over ``text``.
+    """Run Natasha (segment, NER paragraph by paragraph, morph where needed) and the span rules over one window.
 
-    Cached for the last few texts so that :func:`extract_acronyms` after
-    :func:`extract_mentions` on the same text does not run the models again.
+    Cached for the last few windows so that :func:`extract_acronyms` after
+    :func:`extract_mentions` on the same text does not run the models again; the cache
+    changes no result (a sentence's tags and parse do not depend on the batch it runs in).
     """
     from natasha import Doc
 
     models = load_models()
     doc = Doc(text)
     doc.segment(models.segmenter)
-    doc.tag_ner(models.ner_tagger)
     tokens = doc.tokens
     sent_starts = [sent.start for sent in doc.sents]
     sent_of = [bisect.bisect_right(sent_starts, token.start) - 1 for token in tokens]
     token_starts = [token.start for token in tokens]
-    tag_morph_where_needed(doc, models.morph_tagger)
     ner_spans = []
-    for span in doc.spans:
-        first = bisect.bisect_left(token_starts, span.start)
-        last = bisect.bisect_left(token_starts, span.stop)
+    for start, stop, kind in ner_by_paragraph(text, models.ner_tagger):
+        first = bisect.bisect_left(token_starts, start)
+        last = bisect.bisect_left(token_starts, stop)
         if last > first:
-            ner_spans.append((first, last, span.type))
+            ner_spans.append((first, last, kind))
+    tag_morph_where_needed(doc, models.morph_tagger, {sent_of[first] for first, _, _ in ner_spans})
     fixer = SpanFixer(text, tokens, sent_of, models.lemma)
     spans = fixer.fix(ner_spans)
     quoted = frozenset(region.inner() for region in fixer.quotes)
     after_descriptor = frozenset(region.inner() for region in fixer.quotes if fixer.follows_descriptor(region))
     parses = SentenceParses(models.syntax_parser, tokens, sentence_ranges(sent_of))
-    return ProcessedText(text, tokens, sent_of, spans, quoted, after_descriptor, parses)
+    return ProcessedText(text, tokens, sent_of, spans, quoted, after_descriptor, parses, len(doc.sents))
 
 
-def tag_morph_where_needed(doc, morph_tagger) -> None:
+def ner_by_paragraph(text: str, ner_tagger) -> list[tuple[int, int, str]]:
+    """Natasha's NER spans (start, stop, type) in ``text``, tagging each paragraph on its own."""
+    paragraphs = paragraph_ranges(text)
+    found = []
+    for (start, _), markup in zip(paragraphs, ner_tagger.map([text[a:b] for a, b in paragraphs])):
+        found.extend((start + span.start, start + span.stop, span.type) for span in markup.spans)
+    return found
+
+
+def tag_morph_where_needed(doc, morph_tagger, sentences_with_spans: set[int]) -> None:
     """Morph-tag only the sentences that hold an entity span or a bracket (acronym definitions).
 
     The morph tagger costs as much as the NER tagger; other sentences need no features.
     """
     for token in doc.tokens:
         token.pos, token.feats = None, {}
-    needed = [sent for sent in doc.sents if sent.spans or any(t.text == "(" for t in sent.tokens)]
+    needed = [sent for number, sent in enumerate(doc.sents)
+              if number in sentences_with_spans or any(t.text == "(" for t in sent.tokens)]
     markups = morph_tagger.map([[token.text for token in sent.tokens] for sent in needed])
     for sent, markup in zip(needed, markups):
         for token, tagged in zip(sent.tokens, markup.tokens):
@@ -169,7 +185,11 @@ def tag_morph_where_needed(doc, morph_tagger) -> None:
 
 def extract_mentions(text: str) -> list[Mention]:
     """Typed PER/ORG/LOC mentions in ``text``, sorted by start, with normal forms and keys."""
-    processed = process(text)
+    return analyze(text)[0]
+
+
+def window_mentions(processed: ProcessedText) -> list[Mention]:
+    """The mentions of one window, offsets and sentence numbers within it."""
     models = load_models()
     processed.parse_sentences_of([(first, last) for first, last, kind in processed.spans
                                   if kind != "PER" and _normalised_by_phrase(processed, first, last, kind)])
@@ -183,7 +203,8 @@ def make_mention(processed: ProcessedText, span: tuple[int, int, str], models: M
     start, stop = tokens[0].start, tokens[-1].stop
     surface = processed.text[start:stop]
     if entity_type == "PER":
-        normal = models.normalizer.person(tokens)
+        plural = first > 0 and is_plural_kin(processed.tokens[first - 1], models.lemma)
+        normal = models.normalizer.person(tokens, plural_context=plural)
         key = person_key(normal, models.is_first_name)
     else:
         if (first, last) in processed.quoted:
@@ -224,8 +245,16 @@ def extract_acronyms(text: str, mentions: Sequence[Mention]) -> list[Acronym]:
     mention ending right before the bracket and starting with the acronym's first
     letter is taken as the long form.
     """
-    processed = process(text)
-    tokens = processed.tokens
+    acronyms = []
+    for start, stop in text_windows(text):
+        inside = [shift_mention(m, -start, 0) for m in mentions if start <= m.start and m.stop <= stop]
+        acronyms.extend(shift_acronym(a, start) for a in window_acronyms(process(text[start:stop]), inside))
+    return acronyms
+
+
+def window_acronyms(processed: ProcessedText, mentions: Sequence[Mention]) -> list[Acronym]:
+    """The acronym definitions of one window, given its mentions (offsets within the window)."""
+    text, tokens = processed.text, processed.tokens
     models = load_models()
     definitions = long_form_ranges(processed, mentions)
     processed.parse_sentences_of([long_range for _, long_range in definitions])
@@ -268,9 +297,36 @@ def _stop_before(tokens: Sequence, index: int) -> int:
 
 
 def analyze(text: str) -> tuple[list[Mention], list[Acronym]]:
-    """Mentions and acronym definitions of one text."""
-    mentions = extract_mentions(text)
-    return mentions, extract_acronyms(text, mentions)
+    """Mentions and acronym definitions of one text, analysed in bounded windows (:mod:`windows`).
+
+    Offsets are into ``text``; sentence numbers count on across windows.
+    """
+    mentions: list[Mention] = []
+    acronyms: list[Acronym] = []
+    sentences_before = 0
+    for start, stop in text_windows(text):
+        processed = process(text[start:stop])
+        inside = window_mentions(processed)
+        acronyms.extend(shift_acronym(a, start) for a in window_acronyms(processed, inside))
+        mentions.extend(shift_mention(m, start, sentences_before) for m in inside)
+        sentences_before += processed.n_sentences
+    return mentions, acronyms
+
+
+def shift_mention(mention: Mention, chars: int, sentences: int) -> Mention:
+    """The mention with its offsets moved by ``chars`` and its sentence number by ``sentences``."""
+    if not chars and not sentences:
+        return mention
+    return replace(mention, start=mention.start + chars, stop=mention.stop + chars,
+                   sentence_no=mention.sentence_no + sentences)
+
+
+def shift_acronym(acronym: Acronym, chars: int) -> Acronym:
+    """The acronym with all its offsets moved by ``chars``."""
+    if not chars:
+        return acronym
+    return replace(acronym, short_start=acronym.short_start + chars, short_stop=acronym.short_stop + chars,
+                   long_start=acronym.long_start + chars, long_stop=acronym.long_stop + chars)
 
 
 def analyze_batch(texts: list[str]) -> list[tuple[list[Mention], list[Acronym]]]:

@@ -1,7 +1,7 @@
 """Normal forms and resolution keys for entity mentions.
 
 Works on Natasha ``DocToken`` objects (``text``, ``pos``, ``feats`` from the morph
-tagger) and a pymorphy2 analyser (Natasha's ``MorphVocab``).
+tagger) and a pymorphy3 analyser (Natasha's ``MorphVocab``).
 
 Organisations and places (:meth:`Normalizer.phrase`): with a usable dependency
 parse of the span (``entities_syntax.SpanSyntax``), the syntactic head and the
@@ -11,8 +11,8 @@ written («Организации Договора о коллективной �
 Without one, or when the head cannot be inflected, the head rule applies: the first
 noun after leading adjectives is the head, and only it and those adjectives change.
 
-Persons (:meth:`Normalizer.person`): every word of the name is put in the
-nominative, in the person's gender.
+Persons (:meth:`Normalizer.person`): the name's words are read together in one
+case and gender by their pymorphy3 name tags (:mod:`persons`).
 """
 from __future__ import annotations
 
@@ -20,11 +20,11 @@ import re
 from functools import lru_cache
 from typing import Callable, Sequence
 
+from newsetl.extractors.entities.persons import PersonNormalizer
 from newsetl.extractors.entities.syntax import SpanSyntax
 
 UD_TO_OC_CASE = {"Nom": "nomn", "Gen": "gent", "Dat": "datv", "Acc": "accs", "Ins": "ablt", "Loc": "loct"}
 OC_CASE_ALIASES = {"gen1": "gent", "gen2": "gent", "loc2": "loct", "acc2": "accs", "voct": "nomn"}
-UD_TO_OC_GENDER = {"Masc": "masc", "Fem": "femn", "Neut": "neut"}
 # Lemmas pymorphy scores as high as a commoner homograph's («Большим» → «больший», not «большой»).
 DISFAVOURED_LEMMAS = frozenset({"больший"})
 QUOTE_CHARS = "«»„“”\"'‘’`"
@@ -38,20 +38,6 @@ SURNAME_ENDINGS = (
     "енко", "ук", "юк", "швили", "дзе", "ян", "янц", "уни", "их", "ых", "ич",
 )
 SURNAME_PARTICLES = {"бин", "ибн", "аль", "ал", "эль", "ван", "фон", "де", "да", "ди", "дер", "ле", "ла", "дель", "ду", "ос"}
-
-# Surname endings of oblique cases → nominative, per gender (used when pymorphy has no parse).
-MASC_SURNAME_SUFFIXES = (
-    ("ского", "ский"), ("скому", "ский"), ("ским", "ский"), ("ском", "ский"),
-    ("цкого", "цкий"), ("цкому", "цкий"), ("цким", "цкий"), ("цком", "цкий"),
-    ("овым", "ов"), ("евым", "ев"), ("иным", "ин"), ("ыным", "ын"),
-    ("ова", "ов"), ("ову", "ов"), ("ове", "ов"), ("ева", "ев"), ("еву", "ев"), ("еве", "ев"),
-    ("ина", "ин"), ("ину", "ин"), ("ине", "ин"), ("ына", "ын"), ("ыну", "ын"), ("ыне", "ын"),
-)
-FEMN_SURNAME_SUFFIXES = (
-    ("ской", "ская"), ("скую", "ская"), ("цкой", "цкая"), ("цкую", "цкая"),
-    ("овой", "ова"), ("ову", "ова"), ("евой", "ева"), ("еву", "ева"), ("иной", "ина"), ("ину", "ина"),
-)
-
 
 def fold(text: str) -> str:
     """Case-fold, ё→е, drop quotes and collapse whitespace: the comparable form of a name."""
@@ -109,6 +95,7 @@ class Normalizer:
 
     def __init__(self, morph) -> None:
         self._parse: Callable = lru_cache(maxsize=200_000)(morph.parse)
+        self._persons = PersonNormalizer(self._parse)
 
     # --- words ---------------------------------------------------------------
     def inflect(self, word: str, pos_set: set[str], case: str | None, number: str | None,
@@ -296,44 +283,9 @@ class Normalizer:
         return recover_shape(nominative, word)
 
     # --- persons ---------------------------------------------------------------------
-    def person(self, tokens: Sequence) -> str:
-        """Nominative of a person's name, every name word in the person's gender."""
-        gender = self._person_gender(tokens)
-        words = []
-        for tok in tokens:
-            words.append(self._person_word(tok, gender) if _WORD.search(tok.text) else tok.text)
-        return join_tokens(tokens, words)
-
-    def _person_gender(self, tokens: Sequence) -> str | None:
-        """The person's gender: from a known first name or patronymic, else the tagger's majority."""
-        for tok in tokens:
-            if len(tok.text) < 2:
-                continue
-            genders = {p.tag.gender for p in self._parse(tok.text.lower())
-                       if ("Name" in p.tag or "Patr" in p.tag) and p.tag.gender}
-            if len(genders) == 1:
-                return genders.pop()
-        votes = [UD_TO_OC_GENDER.get(t.feats.get("Gender", "")) for t in tokens]
-        votes = [v for v in votes if v]
-        return max(set(votes), key=votes.count) if votes else None
-
-    def _person_word(self, tok, gender: str | None) -> str:
-        word = tok.text
-        if INITIAL.match(word) or word.lower() in SURNAME_PARTICLES:
-            return word
-        case = UD_TO_OC_CASE.get(tok.feats.get("Case", ""))
-        if case == "nomn":
-            return word
-        target = {"nomn", "sing"} | ({gender} if gender else set())
-        prefer = ("Name", "Surn", "Patr")
-        normal = self.inflect(word, {"NOUN"}, case, "sing", gender, target, prefer, same_number=True)
-        if normal is None:
-            normal = self.inflect(word, {"NOUN"}, None, "sing", gender, target, prefer, same_number=True)
-        if normal is None and case:
-            normal = surname_by_suffix(word.lower(), gender)
-        if normal is None:
-            return word
-        return recover_shape(normal, word)
+    def person(self, tokens: Sequence, plural_context: bool = False) -> str:
+        """Nominative of a person's name by the morphology of the whole name (:mod:`persons`)."""
+        return self._persons.person(tokens, plural_context)
 
 
 NAME_GRAMMEMES = ("Orgn", "Name", "Geox", "Surn")
@@ -370,15 +322,6 @@ def _number_of(token) -> str:
 def _inflectable(word: str) -> bool:
     """A word we may inflect: has letters and is not an acronym in capitals (ФСБ, МГУ)."""
     return bool(_WORD.search(word)) and not (word.isupper() and len(word) > 1)
-
-
-def surname_by_suffix(word: str, gender: str | None) -> str | None:
-    """Nominative of an unknown surname from its oblique-case ending, or None."""
-    table = FEMN_SURNAME_SUFFIXES if gender == "femn" else MASC_SURNAME_SUFFIXES
-    for ending, nominative in table:
-        if word.endswith(ending) and len(word) > len(ending) + 1:
-            return word[: -len(ending)] + nominative
-    return None
 
 
 def join_tokens(tokens: Sequence, words: Sequence[str]) -> str:

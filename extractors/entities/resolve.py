@@ -1,6 +1,9 @@
 """Corpus-level resolution of entity keys (pure functions, no models, no database).
 
-- an acronym's key and its long form's key map to one canonical key, the long form's;
+- an acronym's key and its long form's key map to one canonical key, the long form's: the
+  long form a text defines, else the one in the built-in table of well-known acronyms
+  (:mod:`known_acronyms`: «ООН» and «Организация Объединённых Наций» are one entity);
+- keys are folded (case, ё/е, quotes), so spelling variants share one key;
 - a person written with initials («В.В.Путин», «Путин В.В.») or by surname alone
   («Масадыков») maps to the one full name with that surname (and first initial).
 """
@@ -10,6 +13,7 @@ import hashlib
 from collections import Counter, defaultdict
 from typing import Iterable, Mapping
 
+from newsetl.extractors.entities.known_acronyms import KNOWN_ACRONYMS
 from newsetl.extractors.entities.norm import fold
 
 
@@ -27,9 +31,21 @@ def resolve_keys(person_and_org_keys: Iterable, acronyms: Iterable) -> dict[str,
     """Map alias keys to canonical keys (only aliases appear; canonical keys map to nothing)."""
     keys = {key_of(item) for item in person_and_org_keys}
     mapping: dict[str, str] = {}
+    mapping.update(known_acronym_aliases(keys))
     mapping.update(acronym_aliases(acronyms))
     mapping.update(person_aliases(keys))
     return {alias: _follow(mapping, alias) for alias in mapping if _follow(mapping, alias) != alias}
+
+
+def known_acronym_aliases(keys: Iterable[str]) -> dict[str, str]:
+    """"ORG:оон" → "ORG:организация объединенных наций" for the well-known acronyms among ``keys``."""
+    present = set(keys)
+    aliases = {}
+    for short, long_form in sorted(KNOWN_ACRONYMS.items()):
+        short_key = "ORG:" + fold(short)
+        if short_key in present:
+            aliases[short_key] = "ORG:" + fold(long_form)
+    return aliases
 
 
 def acronym_aliases(acronyms: Iterable) -> dict[str, str]:

@@ -58,6 +58,12 @@ GENERIC_ORG_HEADS = {
     "парламент", "палата", "суд", "прокуратура", "академия", "центр", "фонд", "компания", "партия",
     "комиссия", "ассамблея", "федерация", "ассоциация", "объединение", "сеть", "почта", "войско", "войска",
 }
+# Descriptors so generic that, followed by nothing but lowercase nouns, they name no body:
+# «Организации перечней вооружения» is a descriptor with a genitive object, not a name.
+DESCRIPTORS_NEEDING_A_NAME = {"организация"}
+# Case endings of adjectives and participles (the tagger sometimes calls a genitive noun ADJ).
+ADJECTIVE_ENDINGS = ("ый", "ий", "ой", "ая", "яя", "ое", "ее", "ые", "ие", "ого", "его", "ому", "ему", "ым", "им",
+                     "ых", "их", "ую", "юю", "ыми", "ими")
 # Capitalised abbreviations that are not named entities.
 NON_ENTITY_ACRONYMS = {
     "СМИ", "ЖЖ", "ВВП", "ДТП", "ЧП", "ИТ", "ПО", "ГМО", "ВИЧ", "СПИД", "ОРВИ", "НДС", "ЖКХ", "ТВ", "ЧС", "АЭС",
@@ -165,7 +171,17 @@ class SpanFixer:
             return None
         if stop - start == 1 and kind == "ORG" and self.lemma(self.tokens[start].text) in GENERIC_ORG_HEADS:
             return None
+        if kind == "ORG" and self._descriptor_with_object(start, stop):
+            return None
         return start, stop, kind
+
+    def _descriptor_with_object(self, start: int, stop: int) -> bool:
+        """A generic descriptor followed by two or more lowercase nouns and nothing else
+        («Организации перечней вооружения»): a phrase, not an organisation's name."""
+        rest = self.tokens[start + 1:stop]
+        return self.lemma(self.tokens[start].text) in DESCRIPTORS_NEEDING_A_NAME and len(rest) >= 2 \
+            and all(t.text.islower() and not t.text.endswith(ADJECTIVE_ENDINGS) and t.pos in ("NOUN", "ADJ")
+                    for t in rest)
 
     def _trim_punct(self, start: int, stop: int) -> tuple[int, int]:
         while start < stop and not self._wordlike(self.tokens[start].text):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from newsetl.extractors.facts.coref import nominative_phrase, resolve_pronoun
 from newsetl.schemas.facts import Attribution, InterviewTurn
 from newsetl.schemas.records import Mention
 
@@ -29,18 +30,6 @@ _LINE_THEN_VERB = re.compile(r"(?m)^(?P<q4>[^\n«»\"]{10,}?),\s*[—–]\s*(?P<
 _AS_VERB_QUOTE = re.compile(r"\b[Кк]ак\s+(?P<verb>" + _SPEECH_VERB + r")\s+(?P<who>[^,\n]{2,80}),\s*" + _QUOTE)
 _VERB_COLON_QUOTE = re.compile(r"\b(?P<verb>" + _SPEECH_VERB + r")\s*:\s*" + _QUOTE)
 _SPEAKER_WINDOW = 80
-
-
-def _nominative_phrase(phrase: str) -> str:
-    """«пресс-службу Акорды» -> «пресс-служба Акорды»: the first word put in the nominative."""
-    from newsetl.extractors.facts.occupations import morph_vocab
-
-    first, _, rest = phrase.partition(" ")
-    if not first[:1].islower():
-        return phrase
-    forms = [f for f in morph_vocab().parse(first) if f.tag.POS == "NOUN"]
-    nominative = forms[0].inflect({"Nom"}) if forms else None
-    return (nominative.word if nominative else first) + (" " + rest if rest else "")
 
 
 def _mention_in(mentions: Sequence[Mention], start: int, end: int, types=("ORG", "PER", "LOC")) -> Mention | None:
@@ -65,7 +54,7 @@ def _sources(text: str, mentions: Sequence[Mention]) -> list[Attribution]:
         start, end = match.span("name")
         mention = _mention_in(mentions, start, end)
         evidence = text[start:end]
-        found.append(Attribution("original_source", _nominative_phrase(evidence),
+        found.append(Attribution("original_source", nominative_phrase(evidence),
                                  mention.key if mention else None, start, end, evidence))
     return found
 
@@ -91,7 +80,8 @@ def _quotes(text: str, mentions: Sequence[Mention]) -> list[Attribution]:
             limit = min(len(text), after + _SPEAKER_WINDOW)
             stop = re.search(r"[.!?\n]", text[after:limit])
             limit = after + stop.start() if stop else limit
-            found.append(_quote(text, match, next((m for m in speakers if after <= m.start < limit), None)))
+            speaker = next((m for m in speakers if after <= m.start < limit), None)
+            found.append(_quote(text, match, speaker or _pronoun_speaker(text, mentions, after)))
     for match in _AS_VERB_QUOTE.finditer(text):
         found.append(_quote(text, match, _mention_in(speakers, *match.span("who"))))
     for match in _VERB_COLON_QUOTE.finditer(text):
@@ -103,6 +93,12 @@ def _quotes(text: str, mentions: Sequence[Mention]) -> list[Attribution]:
         if item is not None:
             unique.setdefault((item.char_start, item.char_end), item)
     return list(unique.values())
+
+
+def _pronoun_speaker(text: str, mentions: Sequence[Mention], after: int) -> Mention | None:
+    """«…», — сказал он: the person the pronoun right after the speech verb stands for."""
+    pronoun = re.match(r"\s+(\w+)", text[after:after + 12])
+    return resolve_pronoun(mentions, pronoun.group(1), after) if pronoun else None
 
 
 def _answers(turns: Sequence[InterviewTurn]) -> list[Attribution]:

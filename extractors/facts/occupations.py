@@ -24,10 +24,12 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from functools import cache
 
 from razdel import sentenize, tokenize
 
+from newsetl.extractors.facts.coref import (
+    morph_vocab, nominative_phrase, resolve_descriptor, resolve_pronoun,
+)
 from newsetl.extractors.facts.dates import extract_dates
 from newsetl.extractors.facts.structure import paragraphs
 from newsetl.schemas.facts import DateExpr, Occupation
@@ -95,14 +97,6 @@ _LEAVING = re.compile(
 _LEAVING_GAP_WORDS = 3
 _NEAREST_TITLE_CHARS = 600
 _HOLDING_PHRASES = re.compile(r"\b(?:на\s+посту|на\s+должности|в\s+должности|в\s+качестве)\s+", re.I)
-
-
-@cache
-def morph_vocab():
-    """Natasha's MorphVocab (pymorphy2), loaded once."""
-    from natasha import MorphVocab
-
-    return MorphVocab()
 
 
 @dataclass(slots=True)
@@ -427,7 +421,7 @@ def _occupations_title_before(text, tokens, person: Mention) -> list[Occupation]
             if not gap[0].text[0].isupper():
                 break  # «Президент и первая леди Мишель Обама»: the name is not the post's
             # An organisation the NER missed: «глава Минфина Алексей Кудрин».
-            post.org_text = text[gap[0].start:gap[-1].stop]
+            post.org_text = nominative_phrase(text[gap[0].start:gap[-1].stop])
         span = (tokens[start].start, tokens[last - 1].stop)
         found.append(_occupation(text, tokens, post, person, "held", span))
         if start < 2 or tokens[start - 1].text != ",":
@@ -646,7 +640,7 @@ def _item_org(text: str, tokens: Sequence[_Token], post: _Post, item_end: int) -
         stop = post.end
         while stop < len(tokens) and tokens[stop].start < item_end and tokens[stop].text != "(":
             stop += 1
-        post.org_text = text[tok.start:tokens[stop - 1].stop]
+        post.org_text = nominative_phrase(text[tok.start:tokens[stop - 1].stop])
         post.stop = stop
     return post
 
@@ -700,11 +694,9 @@ def extract_occupations(text: str, mentions: Sequence[Mention],
     if dates is None:
         dates = extract_dates(text)
     found: list[Occupation] = []
-    for sentence in _sentences(text):
+    sentences = [(sentence, _tokens(text, sentence[0], sentence[1], mentions)) for sentence in _sentences(text)]
+    for sentence, tokens in sentences:
         people = [m for m in mentions if m.type == "PER" and sentence[0] <= m.start < sentence[1]]
-        if not people:
-            continue
-        tokens = _tokens(text, sentence[0], sentence[1], mentions)
         for person in people:
             if not any(t.mention is person for t in tokens):
                 continue
@@ -713,6 +705,8 @@ def extract_occupations(text: str, mentions: Sequence[Mention],
             found += _occupations_predicate(text, tokens, person, dates, sentence)
             found += _occupations_passive(text, tokens, person, dates, sentence)
             found += _occupations_left(text, tokens, person, found)
+        for stand_in in _pronoun_stand_ins(tokens, mentions):
+            found += _occupations_predicate(text, tokens, stand_in, dates, sentence)
     for p_start, p_end in paragraphs(text):
         if not _YEAR_IN_PARENS.search(text, p_start, p_end):
             continue
@@ -722,7 +716,37 @@ def extract_occupations(text: str, mentions: Sequence[Mention],
         subject = _biography_subject(mentions, p_start, since)
         if subject:
             found += _occupations_biography(text, mentions, dates, subject, p_start, p_end)
-    return _drop_duplicates(found)
+    return _drop_duplicates(_with_descriptor_orgs(text, found, mentions))
+
+
+# --- light coreference (see facts.coref) ----------------------------------------------------
+
+def _pronoun_stand_ins(tokens: list[_Token], mentions: Sequence[Mention]) -> list[Mention]:
+    """«Он занимал пост ...»: each subject pronoun becomes a PER mention of the person it stands for
+    (attached to its token, so the predicate pattern reads it like a name)."""
+    stand_ins = []
+    for token in tokens:
+        if token.mention is not None or token.low not in ("он", "она"):
+            continue
+        person = resolve_pronoun(mentions, token.text, token.start)
+        if person is not None:
+            token.mention = Mention(token.start, token.stop, "PER", token.text, person.normal,
+                                    person.sentence_no, person.key)
+            stand_ins.append(token.mention)
+    return stand_ins
+
+
+def _with_descriptor_orgs(text: str, found: Sequence[Occupation], mentions: Sequence[Mention]) -> list[Occupation]:
+    """Occupations whose post ends in a descriptor get the organisation (or place) named before it."""
+    resolved = []
+    for occupation in found:
+        words = text[occupation.position_start:occupation.position_end].split()
+        if occupation.org is None and len(words) > 1:
+            org = resolve_descriptor(mentions, words[-1].strip(".,"), occupation.position_start)
+            if org is not None:
+                occupation = replace(occupation, org_key=org.key, org=org.normal)
+        resolved.append(occupation)
+    return resolved
 
 
 def _drop_duplicates(found: list[Occupation]) -> list[Occupation]:

@@ -2,7 +2,11 @@
 
 A paragraph is a non-blank line (news texts here put one paragraph per line).
 A heading is a short standalone paragraph without final punctuation that is
-followed by a body paragraph; list items (ending with «;» or «:») never are.
+followed by a body paragraph; list items (ending with «;» or «:») never are. A
+body paragraph is neither a heading nor a header/footer line, so a section's body
+is never empty: of two heading-like lines in a row («Latest News» over «World
+Politics Today»), only the second heads a section, and a heading-like line that
+only footer lines follow heads none.
 """
 from __future__ import annotations
 
@@ -61,25 +65,36 @@ def is_heading(line: str, next_line: str | None) -> bool:
     return len(next_line) > len(line) or next_line[-1] in _FINAL_PUNCT
 
 
+def heading_indices(lines: Sequence[str]) -> list[int]:
+    """Indices of the heading lines: heading-like lines (never the first) followed by a body paragraph.
+
+    Decided from the last line back, so that whether the next line is itself a
+    heading is known; the body, up to the trailing footer lines, is never empty.
+    """
+    body_end = _end_of_body(lines)
+    headings: list[int] = []
+    for i in range(body_end - 2, 0, -1):
+        next_is_body = not (headings and headings[-1] == i + 1) and not is_header_line(lines[i + 1])
+        if next_is_body and is_heading(lines[i], lines[i + 1]):
+            headings.append(i)
+    return headings[::-1]
+
+
 def extract_sections(text: str) -> list[Section]:
-    """Headed sections, numbered from 1; a body runs until the next heading or the end."""
+    """Headed sections, numbered from 1; a body runs until the next heading or the trailing footer lines."""
     paras = paragraphs(text)
     lines = [text[s:e] for s, e in paras]
-    heading_ids = [
-        i for i, line in enumerate(lines)
-        if i > 0 and is_heading(line, lines[i + 1] if i + 1 < len(lines) else None)
-    ]
+    heading_ids = heading_indices(lines)
     sections = []
     for n, i in enumerate(heading_ids, start=1):
         body_end_para = heading_ids[n] if n < len(heading_ids) else _end_of_body(lines)
-        body_end_para = max(body_end_para, i + 1)
         start, end = paras[i]
         sections.append(Section(
             section_no=n,
             heading=text[start:end],
             char_start=start,
             char_end=end,
-            body_start=paras[i + 1][0] if i + 1 < len(paras) else end,
+            body_start=paras[i + 1][0],
             body_end=paras[body_end_para - 1][1],
             para_start=i + 1,
             para_end=body_end_para,

@@ -90,7 +90,8 @@ def test_real_cli_run_is_clean_and_reports_where_things_are(tmp_path):
         assert noise not in output, output
     assert "batch 1: 6 units (new 6); 6 units so far" in output and "units/s" in output  # progress
     assert f"warehouse: {tmp_path / 'data' / 'newsetl.duckdb'}" in output
-    assert f"report:    {tmp_path / 'data' / 'gx'}" in output
+    assert f"report:    {tmp_path / 'data' / 'report.html'}" in output
+    assert f"data docs: {tmp_path / 'data' / 'gx'}" in output
     assert (tmp_path / "data" / "prefect").is_dir(), "PREFECT_HOME lives in the data folder"
     runs = subprocess.run([sys.executable, "-m", "newsetl", "runs"], capture_output=True, text=True, env=env)
     assert runs.returncode == 0 and "passed" in runs.stdout

@@ -27,10 +27,14 @@ on (person key, position, org); each gold fact and each prediction is matched at
 most once for recall (greedy, in text order).  Precision = predictions that match some
 gold fact / predictions; recall = gold facts matched / gold facts.
 
-Run ``python tests/eval_facts.py`` to print the scores and the misses.
+The devset is split in two halves by a hash of the document id (``devset_half``): rules are
+tuned on ``tune`` and ``held_out`` shows how they generalise; the gate reports both.
+
+Run ``python tests/gates/eval_facts.py [-v] [--half tune|held_out]`` to print the scores (and the misses).
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import sys
@@ -288,8 +292,16 @@ class Score:
                 f"R={self.recall:.3f} ({self.tp_gold}/{self.n_gold}) F1={self.f1:.3f}")
 
 
-def load_factru() -> list[tuple[dict, dict]]:
-    """(document, gold) pairs of the factRuEval devset."""
+HALVES = ("tune", "held_out")
+
+
+def devset_half(doc_id: str) -> str:
+    """The half of the devset a document belongs to: ``tune`` or ``held_out`` (by a SHA-256 of its id)."""
+    return HALVES[hashlib.sha256(doc_id.encode("utf-8")).digest()[0] % 2]
+
+
+def load_factru(half: str | None = None) -> list[tuple[dict, dict]]:
+    """(document, gold) pairs of the factRuEval devset, or of one half of it (see ``devset_half``)."""
     docs = {}
     with open(FACTRU_DEV / "documents.jsonl", encoding="utf-8") as f:
         for line in f:
@@ -299,16 +311,17 @@ def load_factru() -> list[tuple[dict, dict]]:
     with open(FACTRU_DEV / "gold.jsonl", encoding="utf-8") as f:
         for line in f:
             gold = json.loads(line)
-            pairs.append((docs[gold["id"]], gold))
+            if half is None or devset_half(gold["id"]) == half:
+                pairs.append((docs[gold["id"]], gold))
     return pairs
 
 
-def score_occupations(mentioner, verbose: bool = False) -> Score:
-    """Score ``extract_occupations`` on the devset, with mentions from ``mentioner(text)``."""
+def score_occupations(mentioner, verbose: bool = False, half: str | None = None) -> Score:
+    """Score ``extract_occupations`` on the devset (or one half), with mentions from ``mentioner(text)``."""
     from newsetl.extractors.facts.occupations import extract_occupations
 
     score = Score()
-    for doc, gold in load_factru():
+    for doc, gold in load_factru(half):
         text = doc["text"]
         mentions = mentioner(text)
         preds = dedupe(extract_occupations(text, mentions))
@@ -336,7 +349,11 @@ def score_occupations(mentioner, verbose: bool = False) -> Score:
 
 
 if __name__ == "__main__":
-    print("natasha NER:", score_occupations(natasha_mentions, verbose="-v" in sys.argv))
-    project = project_mentions()
-    if project and "--natasha" not in sys.argv:
-        print("extract_mentions:", score_occupations(project, verbose="-v" in sys.argv))
+    chosen = sys.argv[sys.argv.index("--half") + 1] if "--half" in sys.argv else None
+    verbose = "-v" in sys.argv
+    mentioners = {"natasha NER": natasha_mentions}
+    if "--natasha" not in sys.argv and project_mentions() is not None:
+        mentioners["extract_mentions"] = project_mentions()
+    for label, mentioner in mentioners.items():
+        for part in [chosen] if chosen else HALVES:
+            print(f"{label} [{part}]:", score_occupations(mentioner, verbose=verbose, half=part))

@@ -5,11 +5,15 @@ predicted) is labelled T; precision, recall and F1 per type are computed over th
 token labels.  Usable as a module (``score``, ``natasha_spans``, ``newsetl_spans``)
 and as a script that prints the table for Natasha alone and for newsetl:
 
-    /work/main/.venv/bin/python tests/eval_ner.py
+    /work/main/.venv/bin/python tests/gates/eval_ner.py
+
+The devset is also cut in two halves by a hash of the document id (:func:`split_devset`):
+the rules may be tuned on the first, the second measures how they generalise.
 """
 from __future__ import annotations
 
 import bisect
+import hashlib
 import json
 import time
 from collections import Counter
@@ -52,6 +56,22 @@ def load_devset(folder: Path = DEVSET) -> list[GoldDoc]:
             record = json.loads(line)
             docs.append(GoldDoc(record["id"], record["text"], gold[record["id"]]))
     return docs
+
+
+HALVES = ("tune", "held-out")
+
+
+def half_of(doc_id: str) -> str:
+    """The half a document belongs to, by the parity of the first byte of sha256(doc id)."""
+    return HALVES[hashlib.sha256(doc_id.encode("utf-8")).digest()[0] % 2]
+
+
+def split_devset(docs: Sequence[GoldDoc]) -> dict[str, list[GoldDoc]]:
+    """The devset cut into a tune half (rules may be fitted on it) and a held-out half."""
+    halves: dict[str, list[GoldDoc]] = {half: [] for half in HALVES}
+    for doc in docs:
+        halves[half_of(doc.doc_id)].append(doc)
+    return halves
 
 
 def token_labels(tokens: Sequence, spans: Iterable[Span]) -> list[str | None]:
@@ -122,11 +142,11 @@ def timed_score(docs: Sequence[GoldDoc], predict: Callable[[str], Iterable[Span]
 
 def format_table(rows: dict[str, dict[str, TypeScore]]) -> str:
     """A plain-text table: one row per system and type."""
-    lines = [f"{'system':<10} {'type':<4} {'prec':>6} {'recall':>6} {'f1':>6} {'tokens':>6}"]
+    lines = [f"{'system':<17} {'type':<4} {'prec':>6} {'recall':>6} {'f1':>6} {'tokens':>6}"]
     for system, scores in rows.items():
         for kind in TYPES:
             s = scores[kind]
-            lines.append(f"{system:<10} {kind:<4} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f} {s.support:6d}")
+            lines.append(f"{system:<17} {kind:<4} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f} {s.support:6d}")
     return "\n".join(lines)
 
 
@@ -137,7 +157,10 @@ def main() -> None:
     load_models()
     natasha, natasha_ms = timed_score(docs, natasha_spans)
     newsetl, newsetl_ms = timed_score(docs, newsetl_spans)
-    print(format_table({"natasha": natasha, "newsetl": newsetl}))
+    rows = {"natasha": natasha, "newsetl": newsetl}
+    for half, half_docs in split_devset(docs).items():
+        rows[f"newsetl/{half}"] = score(half_docs, newsetl_spans)
+    print(format_table(rows))
     print(f"ms/document: natasha {natasha_ms:.1f}, newsetl {newsetl_ms:.1f} ({len(docs)} documents)")
 
 

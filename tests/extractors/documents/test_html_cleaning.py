@@ -4,13 +4,12 @@ The pages are the ones bundled in samples/html; their gold main text is tests/da
 """
 import json
 import logging
-import re
-from collections import Counter
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 
+from eval_main_text import shingle_scores
 from newsetl.extractors.documents.html import clean_html
 
 HTML_DIR = Path(__file__).resolve().parents[3] / "samples" / "html"
@@ -25,26 +24,6 @@ PAGE_F1_FLOORS = {
     "c82b3d1d540bbbd6": 0.98,
     "ff0f958ade714ebf": 0.98,
 }
-_TOKEN = re.compile(r"\w+")
-
-
-def shingles(text: str, n: int = 4) -> Counter:
-    """4-gram word shingles, as in scrapinghub/article-extraction-benchmark."""
-    tokens = _TOKEN.findall(text or "")
-    return Counter(tuple(tokens[i:i + n]) for i in range(max(1, len(tokens) - n + 1)) if tokens[i:i + n])
-
-
-def shingle_scores(gold: str, predicted: str) -> tuple[float, float, float]:
-    """Precision, recall and F1 of the predicted text's shingles against the gold text's."""
-    gold_shingles, predicted_shingles = shingles(gold), shingles(predicted)
-    true_positives = sum((gold_shingles & predicted_shingles).values())
-    n_predicted, n_gold = sum(predicted_shingles.values()), sum(gold_shingles.values())
-    precision = true_positives / n_predicted if n_predicted else 0.0
-    recall = true_positives / n_gold if n_gold else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return precision, recall, f1
-
-
 @pytest.fixture(scope="module")
 def cleaned():
     """Each benchmark page cleaned once, by page id."""
@@ -216,3 +195,32 @@ def json_ld(value) -> str:
 )
 def test_published_at_comes_only_from_declared_metadata(html, published_at):
     assert clean_html(html).published_at == published_at
+
+
+LEAD = "Правительство утвердило новый порядок выдачи лицензий на пассажирские перевозки."
+SECOND = "Документ вступит в силу в феврале 2026 года и заменит прежние правила."
+
+
+@pytest.mark.parametrize(
+    "html, body",
+    [
+        # An HTML comment left in the parsed tree made trafilatura drop the text after it.
+        (f"<html><body><div><p>{LEAD}</p><!-- баннер -->{SECOND}</div></body></html>", f"{LEAD}\n\n{SECOND}"),
+        # Pruning every <form> before extraction emptied pages that wrap everything in one.
+        (f"<html><body><form id='aspnetForm'><nav><a href='/'>Главная</a></nav><p>{LEAD}</p><p>{SECOND}</p>"
+         "</form></body></html>", f"{LEAD}\n\n{SECOND}"),
+        (f"<html><body><div role='contentinfo'><p>{LEAD}</p><p>{SECOND}</p></div></body></html>",
+         f"{LEAD}\n\n{SECOND}"),
+        # A one-paragraph note whose sentence a «top news» block also links to is still an article
+        # (trafilatura keeps the link too: the text is as trafilatura gives it).
+        (f"<html><body><article><p>{LEAD}</p></article><ul><li><a href='/n/1'>{LEAD}</a></li></ul></body></html>",
+         f"{LEAD}\n\n{LEAD}"),
+        # Small boilerplate regions are still pruned: the menu and the footer stay out.
+        (f"<html><body><nav><a href='/'>Главная</a></nav><p>{LEAD}</p><noscript>Включите JavaScript</noscript>"
+         f"<footer>О редакции</footer></body></html>", LEAD),
+    ],
+    ids=["text-after-html-comment", "form-wrapped-page", "article-in-contentinfo", "note-also-linked",
+         "small-boilerplate-pruned"],
+)
+def test_main_text_is_not_lost(html, body):
+    assert clean_html(html).body == body

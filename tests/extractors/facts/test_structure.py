@@ -81,3 +81,38 @@ def test_dashed_interview_genre():
     text = ("Интервью: Алексей Лихачёв о планах\n— Как прошел год?\n— Хорошо.\n— А что дальше?\n— Больше блоков.")
     genre = detect_genre(text, extract_turns(text))
     assert (genre.kind, genre.evidence) == ("interview", "Интервью")
+
+
+LEAD_EN = "The government announced a new budget for the coming year on Monday."
+LEAD_RU = "Правительство утвердило новый порядок выдачи лицензий на перевозки."
+
+
+@pytest.mark.parametrize("text, headings, bodies", [
+    # Two heading-like lines in a row (web pages, English and German): only the second has a body.
+    (f"{LEAD_EN}\nLatest News\nWorld Politics Today Headline\nParliament will vote on it next week.",
+     ["World Politics Today Headline"], ["Parliament will vote on it next week."]),
+    ("Die Regierung hat am Montag einen neuen Haushalt vorgestellt.\nMehr zum Thema\n"
+     "Weitere Nachrichten aus Berlin heute\nDer Bundestag berät am Freitag darüber.",
+     ["Weitere Nachrichten aus Berlin heute"], ["Der Bundestag berät am Freitag darüber."]),
+    # A heading-like line that only footer lines follow heads nothing.
+    (f"{LEAD_RU}\nЧитайте нас\nИсточник: https://example.ru/news/1", [], []),
+    (f"{LEAD_RU}\nДокумент вступит в силу в феврале.\nЗаключение\nhttps://example.ru/news/1\nwww.example.ru", [], []),
+    # A URL line is not a body paragraph.
+    (f"{LEAD_RU}\nПодробности\nhttps://example.ru/news/1\nДокумент вступит в силу в феврале.", [], []),
+    # Three in a row: the last heads the final paragraph, the first heads the middle line.
+    (f"{LEAD_EN}\nMore\nTop Stories Now\nEditors Picks Of The Week\nThe vote is scheduled for Friday.",
+     ["More", "Editors Picks Of The Week"], ["Top Stories Now", "The vote is scheduled for Friday."]),
+    # An ordinary two-section Russian text, a footer after the last body.
+    (f"{LEAD_RU}\nНовые правила\nЗаявления подаются через портал госуслуг.\nСроки\n"
+     "Рассмотрение займёт пятнадцать рабочих дней.\nИсточник: https://example.ru/news/1",
+     ["Новые правила", "Сроки"],
+     ["Заявления подаются через портал госуслуг.", "Рассмотрение займёт пятнадцать рабочих дней."]),
+], ids=["en-consecutive", "de-consecutive", "ru-footer-only", "ru-last-before-footers", "ru-url-after",
+        "en-three-in-a-row", "ru-two-sections"])
+def test_section_bodies_are_never_empty_or_reversed(text, headings, bodies):
+    sections = extract_sections(text)
+    assert [s.heading for s in sections] == headings
+    assert [text[s.body_start:s.body_end] for s in sections] == bodies
+    for s in sections:
+        assert 0 <= s.char_start < s.char_end < s.body_start < s.body_end <= len(text)
+        assert s.para_start < s.para_end

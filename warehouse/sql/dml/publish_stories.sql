@@ -1,13 +1,7 @@
--- Publish the run's signatures, band keys, near-duplicates and stories (after publish_documents
--- and publish_entities, in the same transaction). stg_story_documents holds the full membership
+-- Publish the run's near-duplicates and stories (after publish_documents, the record tables —
+-- signatures and band keys among them — and publish_entities, in the same transaction). stg_story_documents holds the full membership
 -- of every story the run touched (dml/stage_stories.sql); a touched story with no member left is
 -- removed.
-DELETE FROM doc_signatures WHERE doc_id IN (SELECT doc_id FROM stg_doc_signatures);
-INSERT INTO doc_signatures BY NAME SELECT * FROM stg_doc_signatures;
-
-DELETE FROM doc_bands WHERE doc_id IN (SELECT doc_id FROM stg_doc_signatures);
-INSERT INTO doc_bands BY NAME SELECT DISTINCT * FROM stg_doc_bands;
-
 DELETE FROM near_duplicates WHERE doc_id IN (SELECT doc_id FROM stg_doc_signatures);
 INSERT INTO near_duplicates BY NAME SELECT * FROM stg_near_duplicates;
 

@@ -20,8 +20,10 @@ name_votes AS (
     FROM resolved
     GROUP BY entity_id, normal
 ),
+-- The canonical name: a form of the canonical key first, then the most frequent form; ties go to
+-- the form that sorts first (byte order), so two builds of the same input pick the same name.
 best_names AS (
-    SELECT entity_id, arg_max(normal, (from_canonical::INTEGER * 1000000 + n)) AS canonical_name
+    SELECT entity_id, first(normal ORDER BY from_canonical DESC, n DESC, normal) AS canonical_name
     FROM name_votes
     GROUP BY entity_id
 )

@@ -1,0 +1,133 @@
+"""The analysis stage's worker processes: a pool of warmed-up processes that analyse batches of
+units, survives a worker that dies, and never outlives the process that started it.
+
+Thread limits are set here, in each worker before it imports numpy (one BLAS thread per process:
+extraction scales with processes, and BLAS pools only fight over the same cores), never in the
+importing process.
+"""
+from __future__ import annotations
+
+import ctypes
+import multiprocessing
+import os
+import signal
+from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from newsetl.extractors.documents.build import make_reject
+from newsetl.schemas.analysis import UnitResult
+from newsetl.schemas.records import RawUnit
+
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+PR_SET_PDEATHSIG = 1
+# A unit whose analysis killed a worker this many times is quarantined as ``worker_crashed``.
+MAX_CRASHES_PER_UNIT = 2
+
+
+def limit_threads() -> None:
+    """One BLAS/OpenMP thread in this process (must run before numpy is imported)."""
+    for variable in THREAD_VARIABLES:
+        os.environ[variable] = "1"
+
+
+def die_with_parent() -> None:
+    """Ask Linux to kill this process when its parent dies, so no worker is orphaned."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: the pool's own shutdown is all there is
+        pass
+
+
+def init_worker() -> None:
+    """Initializer of a worker process: thread limits, parent-death signal, then the models."""
+    limit_threads()
+    die_with_parent()
+    from newsetl.extractors.batch import warm_up  # after the thread limits: it imports numpy
+
+    warm_up()
+
+
+def analyse_chunk(units: list[RawUnit]) -> list[UnitResult]:
+    """Analyse units in a worker (imported there after :func:`init_worker`)."""
+    from newsetl.extractors.batch import analyse_units
+
+    return analyse_units(units)
+
+
+class InlineExecutor(Executor):
+    """Runs work in the calling process: the one-core path (``workers=1``)."""
+
+    def map(self, fn, *iterables, timeout=None, chunksize=1):  # noqa: D102 - Executor API
+        return map(fn, *iterables)
+
+
+class AnalysisPool:
+    """Worker processes for the analysis stage. A batch whose worker died is retried on a fresh
+    pool, one unit at a time; a unit that kills a worker twice is quarantined (``worker_crashed``)
+    and the rest of the batch goes on."""
+
+    def __init__(self, workers: int):
+        self.workers = workers
+        self._executor: Executor | None = None
+
+    def __enter__(self) -> "AnalysisPool":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the worker processes."""
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+
+    @property
+    def executor(self) -> Executor:
+        """The live executor, started on first use (and again after a crash)."""
+        if self._executor is None:
+            self._executor = self._start()
+        return self._executor
+
+    def _start(self) -> Executor:
+        if self.workers <= 1:
+            return InlineExecutor()
+        context = multiprocessing.get_context("spawn")
+        return ProcessPoolExecutor(max_workers=self.workers, mp_context=context, initializer=init_worker)
+
+    def _restart(self) -> None:
+        """Drop a broken pool (its processes are gone or going) so the next use starts afresh."""
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor = None
+
+    def analyse(self, units: list[RawUnit]) -> list[UnitResult]:
+        """Analyse a batch in interleaved chunks across the workers; results keep the input order."""
+        if not units:
+            return []
+        n_chunks = max(1, min(len(units), self.workers * 2))
+        chunks = [units[i::n_chunks] for i in range(n_chunks)]
+        try:
+            results = [r for chunk in self.executor.map(analyse_chunk, chunks) for r in chunk]
+        except BrokenProcessPool:
+            self._restart()
+            results = [self._analyse_alone(unit) for unit in units]
+        by_source = {(r.source_uri, r.source_id): r for r in results}
+        return [by_source[(u.source_uri, u.source_id)] for u in units]
+
+    def _analyse_alone(self, unit: RawUnit) -> UnitResult:
+        """One unit on its own, on a fresh pool after each crash, until it has crashed too often."""
+        for _ in range(MAX_CRASHES_PER_UNIT):
+            try:
+                return next(iter(self.executor.map(analyse_chunk, [[unit]])))[0]
+            except BrokenProcessPool:
+                self._restart()
+        return crashed(unit)
+
+
+def crashed(unit: RawUnit) -> UnitResult:
+    """The quarantine result of a unit whose analysis killed its worker process every time."""
+    message = (f"analysing this unit killed the worker process {MAX_CRASHES_PER_UNIT} times "
+               "(out of memory, or a crash in a native library); the rest of the run went on")
+    reject = make_reject(unit, "worker_crashed", message)
+    return UnitResult(unit.source_uri, unit.source_id, reject.raw_hash, unit.raw, reject=reject)

@@ -1,0 +1,77 @@
+"""The HTML report: built read-only from the warehouse, self-contained, right on an empty warehouse."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from typer.testing import CliRunner
+
+from newsetl.cli import app
+from newsetl.config import resolve_settings
+from newsetl.report.build import build_report
+from newsetl.warehouse.db import reader, writer
+
+runner = CliRunner()
+REMOTE = re.compile(r"""<(?:script|link|img)\b[^>]*\b(?:src|href)=["']?(?:https?:)?//""", re.I)
+
+
+@pytest.fixture(scope="module")
+def sample_report(sample_warehouse, tmp_path_factory):
+    """The report of the samples' warehouse, as text, with the facts it should show."""
+    data_dir, warehouse = sample_warehouse
+    out = tmp_path_factory.mktemp("report") / "report.html"
+    path = build_report(resolve_settings(data_dir, warehouse), out=out)
+    with reader(warehouse) as con:
+        run_id, = con.execute("SELECT run_id FROM ingest_runs ORDER BY started_at DESC LIMIT 1").fetchone()
+        n_docs, = con.execute("SELECT count(*) FROM documents").fetchone()
+        top_entity, = con.execute("SELECT canonical_name FROM v_entities ORDER BY n_docs DESC, n_mentions DESC LIMIT 1").fetchone()
+    return path.read_text(encoding="utf-8"), run_id, n_docs, top_entity
+
+
+def test_report_shows_the_run_the_documents_and_the_top_entity(sample_report):
+    page, run_id, n_docs, top_entity = sample_report
+    assert run_id in page
+    assert re.search(rf"<span class=\"muted\">documents</span><b>{n_docs}</b>", page)
+    assert top_entity in page
+    for heading in ("Latest run", "Run history", "Validation", "Quarantine", "What the warehouse holds",
+                    "v_positions", "v_events_by_month", "file size"):
+        assert heading in page, heading
+
+
+def test_report_is_self_contained(sample_report):
+    page = sample_report[0]
+    assert not REMOTE.search(page), REMOTE.search(page).group(0)
+    assert page.count("<script") >= 2 and "Plotly.newPlot" in page  # plotly.js itself is inline
+
+
+def test_validation_section_separates_warnings_from_critical_failures(sample_report):
+    page = sample_report[0]
+    section = page.split('id="validation"')[1].split("</section>")[0]
+    critical, warnings = section.split("Critical failures")[1].split("Warnings</span>")
+    assert "documents.title_not_null" in warnings and "documents.title_not_null" not in critical
+    assert "Data Docs</a>" in section  # each table links to its validation page
+
+
+def test_report_of_an_empty_warehouse_says_so(tmp_path):
+    settings = resolve_settings(tmp_path)
+    with writer(settings.warehouse):
+        pass
+    page = build_report(settings).read_text(encoding="utf-8")
+    assert "No run yet" in page and "Nothing has been quarantined" in page and "No validation results yet" in page
+    assert "Plotly.newPlot" not in page  # no empty charts
+
+
+def test_stories_appear_when_the_warehouse_has_them(tmp_path):
+    settings = resolve_settings(tmp_path)
+    with writer(settings.warehouse) as con:
+        con.execute("CREATE OR REPLACE VIEW v_stories AS SELECT 'story-ОДКБ' AS story, 3 AS n_documents")
+    page = build_report(settings).read_text(encoding="utf-8")
+    assert "v_stories" in page and "story-ОДКБ" in page
+
+
+def test_cli_report_prints_the_path_of_the_page(sample_warehouse):
+    data_dir, _ = sample_warehouse
+    result = runner.invoke(app, ["report", "--data-dir", str(data_dir)], env={"COLUMNS": "300"})
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == str(data_dir / "report.html")
+    assert (data_dir / "report.html").stat().st_size > 1_000_000  # plotly.js is inside
