@@ -21,6 +21,9 @@ from newsetl.schemas.tables import FACT_TABLES
 
 # Record fields renamed in the warehouse (``end`` is an SQL keyword).
 RENAMED_COLUMNS = {"start": "start_date", "end": "end_date"}
+# The entity and fact extractors are built for Russian; other documents are loaded as documents
+# (with their near-duplicate fingerprints) and their skipped analysis is recorded, not invented.
+ANALYSED_LANGUAGES = frozenset({"ru"})
 
 
 def extractor_version() -> str:
@@ -33,7 +36,12 @@ def extractor_version() -> str:
 
 
 def document_records(doc: Document) -> dict[str, list[dict[str, Any]]]:
-    """All records of one document as rows, keyed by warehouse table."""
+    """All records of one document as rows, keyed by warehouse table. A document not in Russian
+    gets only its fingerprints, and ``extra["analysis"]`` says why."""
+    if doc.language not in ANALYSED_LANGUAGES:
+        doc.extra = {**doc.extra, "analysis": f"skipped: language {doc.language or 'unknown'}, "
+                                              "the entity and fact extractors are built for Russian"}
+        return story_rows(doc.doc_id, doc.text)
     mentions, acronyms = entities.analyze(doc.text)
     version = entities.ENTITY_EXTRACTOR_VERSION
     rows: dict[str, list[dict[str, Any]]] = {

@@ -14,13 +14,17 @@ from typing import Iterable, Iterator
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
+from prefect.states import Completed
 
 from newsetl.config import Settings, resolve_settings
 from newsetl.extractors import batch as analysis
-from newsetl.extractors.workers import AnalysisPool
+from newsetl.extractors.sources.accounting import ReadStats
 from newsetl.extractors.sources.files import Scan, SourceFile, read_units, scan
+from newsetl.extractors.sources.limits import DEFAULT_MAX_UNIT_BYTES
+from newsetl.extractors.workers import AnalysisPool
 from newsetl.flows.locking import ingest_lock
-from newsetl.report.artifact import publish_run_artifact
+from newsetl.report import artifact
+from newsetl.report.build import build_report
 from newsetl.schemas.records import RawUnit
 from newsetl.validation import audit as validation
 from newsetl.warehouse import runs, search
@@ -28,8 +32,17 @@ from newsetl.warehouse.classify import RunState
 from newsetl.warehouse.db import writer
 from newsetl.warehouse.entities import resolve_entities as resolve_entity_keys
 from newsetl.warehouse.publish import publish as publish_staging
+from newsetl.warehouse.publish import publish_inputs_only
 from newsetl.warehouse.stage import split_unchanged, stage_batch
 from newsetl.warehouse.stories import stage_stories as stage_story_assignments
+
+
+class StrictRunFailed(RuntimeError):
+    """A strict run quarantined input: it is published, but the run fails (exit code 4)."""
+
+    def __init__(self, message: str, summary: dict):
+        super().__init__(message)
+        self.summary = summary
 
 
 @task(name="start-run", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
@@ -40,12 +53,13 @@ def start_run(warehouse: Path, run_id: str, paths: list[str]) -> None:
 
 
 @task(name="discover", cache_policy=NO_CACHE)
-def discover(warehouse: Path, run_id: str, paths: list[str]) -> Scan:
+def discover(warehouse: Path, run_id: str, paths: list[str], follow_symlinks: bool, strict: bool) -> Scan:
     """Expand files, folders and globs into the list of input files."""
-    found = scan(paths)
+    found = scan(paths, follow_symlinks=follow_symlinks)
     with writer(warehouse) as con:
-        runs.set_scan_counts(con, run_id, len(found.files), len(found.skipped))
-    get_run_logger().info("found %d input files (%d skipped as unsupported)", len(found.files), len(found.skipped))
+        runs.set_scan_counts(con, run_id, len(found.files), len(found.skipped), len(found.skipped_symlinks), strict)
+    get_run_logger().info("found %d input files (%d skipped: unsupported, or symlinks leading outside)",
+                          len(found.files), len(found.skipped))
     return found
 
 
@@ -80,9 +94,16 @@ def audit(warehouse: Path, data_dir: Path, run_id: str, units_read: int) -> vali
 
 @task(name="publish", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=5)
 def publish(warehouse: Path, run_id: str) -> None:
-    """Make the audited rows visible in the published tables."""
+    """Make the audited rows visible in the published tables, with their search index entries."""
     with writer(warehouse) as con:
         publish_staging(con, run_id)
+
+
+@task(name="publish-inputs", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=5)
+def publish_inputs(warehouse: Path, run_id: str) -> None:
+    """A run with nothing new: publish where its units ended, skip audit, Data Docs and index."""
+    with writer(warehouse) as con:
+        publish_inputs_only(con, run_id)
 
 
 @task(name="refresh-search-index", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=5)
@@ -94,81 +115,122 @@ def refresh_search_index(warehouse: Path) -> int:
 
 
 @task(name="finish-run", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=5)
-def finish_run(warehouse: Path, run_id: str, result: validation.AuditResult, note: str | None) -> dict[str, int]:
-    """Store the run's final counts and validation outcome."""
+def finish_run(warehouse: Path, run_id: str, result: validation.AuditResult | None,
+               note: str | None) -> tuple[dict[str, int], dict[str, int]]:
+    """Store the run's final counts and validation outcome; returns them with the quarantine reasons."""
     with writer(warehouse) as con:
-        return runs.finish_run(con, run_id, "completed", result.success, result.warnings, result.docs_index, note)
+        if result is None:
+            counts = runs.finish_run(con, run_id, "completed", None, [], None, note)
+        else:
+            counts = runs.finish_run(con, run_id, "completed", result.success, result.warnings, result.docs_index, note)
+        return counts, runs.quarantine_reasons(con, run_id)
+
+
+@task(name="build-report", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=5)
+def refresh_report(settings: Settings) -> str:
+    """Rebuild the self-contained HTML report of the warehouse; returns its path."""
+    return str(build_report(settings))
 
 
 @flow(name="ingest", log_prints=False)
 def ingest(paths: list[str], warehouse: str | None = None, data_dir: str | None = None,
-           batch_size: int = 200, workers: int = 2) -> dict:
+           batch_size: int = 200, workers: int = 2, strict: bool = False, follow_symlinks: bool = False,
+           max_unit_bytes: int = DEFAULT_MAX_UNIT_BYTES):
     """Ingest news files, folders or globs into the warehouse and validate the load.
 
-    Returns the run's summary: run id, counts by outcome, validation outcome, Data Docs path.
+    Returns the run's summary (run id, counts by outcome, validation outcome, report paths) in a
+    Completed state whose message states the counts. With ``strict``, a run that quarantined
+    anything is published but fails (:class:`StrictRunFailed`).
     """
     settings = resolve_settings(data_dir, warehouse)
+    options = dict(batch_size=batch_size, workers=workers, follow_symlinks=follow_symlinks,
+                   max_unit_bytes=max_unit_bytes, strict=strict)
     with ingest_lock(settings.warehouse):
         run_id = uuid.uuid4().hex[:16]
         start_run(settings.warehouse, run_id, paths)
         try:
-            changed, result = load_and_audit(settings, run_id, paths, batch_size, workers)
+            result = load_and_audit(settings, run_id, paths, **options)
         except BaseException as exc:
             record_failure(settings.warehouse, run_id, exc)
             raise
-        counts, note = close_run(settings.warehouse, run_id, result, changed)
-    publish_run_artifact(run_id, counts, result)
-    get_run_logger().info("run %s: %s; validation %s", run_id, ", ".join(f"{k} {v}" for k, v in counts.items()),
-                          "passed" if result.success else "failed")
-    return {"run_id": run_id, "counts": counts, "validation_success": result.success,
-            "warnings": result.warnings, "quarantined_records": result.quarantined,
-            "docs_index": result.docs_index, "warehouse": str(settings.warehouse), "note": note}
+        summary = close_run(settings, run_id, result)
+    return report_outcome(summary, strict)
 
 
-def batched_units(files: Iterable[SourceFile], size: int) -> Iterator[list[RawUnit]]:
+def batched_units(files: Iterable[SourceFile], size: int, max_unit_bytes: int,
+                  stats: ReadStats) -> Iterator[list[RawUnit]]:
     """Stream the input units of ``files`` in batches of ``size``."""
-    units = read_units(files)
+    units = read_units(files, max_unit_bytes=max_unit_bytes, stats=stats)
     while batch := list(islice(units, size)):
         yield batch
 
 
-def load_and_audit(settings: Settings, run_id: str, paths: list[str], batch_size: int,
-                   workers: int) -> tuple[int, validation.AuditResult]:
-    """Stage every batch, resolve entities, audit and publish; returns (documents changed, audit)."""
-    logger = get_run_logger()
-    found = discover(settings.warehouse, run_id, paths)
-    state = RunState()
-    started, done, changed = time.monotonic(), 0, 0
+def load_and_audit(settings: Settings, run_id: str, paths: list[str], batch_size: int, workers: int,
+                   follow_symlinks: bool, max_unit_bytes: int, strict: bool) -> validation.AuditResult | None:
+    """Stage every batch; unless nothing is new, resolve entities, assign stories, audit; publish.
+    Returns the audit (None when the run changed nothing and was not audited)."""
+    found = discover(settings.warehouse, run_id, paths, follow_symlinks, strict)
+    stats, totals = ReadStats(), {}
     with AnalysisPool(workers) as pool:
-        for number, units in enumerate(batched_units(found.files, batch_size), start=1):
-            counts = process_batch(settings.warehouse, run_id, state, pool, units)
-            done += len(units)
-            changed += counts["new"] + counts["updated"]
-            logger.info("batch %d: %d units (%s); %d units so far, %.1f units/s", number, len(units),
-                        ", ".join(f"{k} {v}" for k, v in counts.items() if v), done,
-                        done / max(time.monotonic() - started, 1e-6))
+        for units, counts in stage_batches(settings.warehouse, run_id, pool,
+                                           batched_units(found.files, batch_size, max_unit_bytes, stats)):
+            totals = {k: totals.get(k, 0) + v for k, v in counts.items()}
+    with writer(settings.warehouse) as con:
+        runs.set_skipped_records(con, run_id, dict(stats.skipped_warc_records))
+    if sum(totals.values()) == totals.get("unchanged", 0):
+        publish_inputs(settings.warehouse, run_id)
+        return None
     resolve_entities(settings.warehouse)
     assign_stories(settings.warehouse, run_id)
-    result = audit(settings.warehouse, settings.data_dir, run_id, done)
+    result = audit(settings.warehouse, settings.data_dir, run_id, stats.units)
     publish(settings.warehouse, run_id)
-    return changed, result
+    return result
 
 
-def close_run(warehouse: Path, run_id: str, result: validation.AuditResult,
-              changed: int) -> tuple[dict[str, int], str | None]:
-    """After publishing: repair the search index where it lags the documents, then store the final
-    counts (returned with a note when the index could not be refreshed).
+def stage_batches(warehouse: Path, run_id: str, pool: AnalysisPool,
+                  batches: Iterable[list[RawUnit]]) -> Iterator[tuple[list[RawUnit], dict[str, int]]]:
+    """Process each batch, logging progress with a rate; yields each batch with its counts."""
+    logger, state = get_run_logger(), RunState()
+    started, done = time.monotonic(), 0
+    for number, units in enumerate(batches, start=1):
+        counts = process_batch(warehouse, run_id, state, pool, units)
+        done += len(units)
+        logger.info("batch %d: %d units (%s); %d units so far, %.1f units/s", number, len(units),
+                    ", ".join(f"{k} {v}" for k, v in counts.items() if v), done,
+                    done / max(time.monotonic() - started, 1e-6))
+        yield units, counts
 
-    A failed refresh does not undo the published run: it is noted on the run and the next run
-    repairs the index.
-    """
+
+def close_run(settings: Settings, run_id: str, result: validation.AuditResult | None) -> dict:
+    """After publishing: repair the search index where it lags, store the final counts, rebuild the
+    report (a run with nothing new skips the index and the report). A failed refresh does not undo
+    the published run: it is noted on the run and the next run repairs it."""
     note = None
-    try:
-        refresh_search_index(warehouse)
-    except Exception as exc:
-        note = f"published, but the search index was not refreshed ({exc}); the next run refreshes it"
-        get_run_logger().error(note)
-    return finish_run(warehouse, run_id, result, note), note
+    if result is not None:
+        try:
+            refresh_search_index(settings.warehouse)
+        except Exception as exc:
+            note = f"published, but the search index was not refreshed ({exc}); the next run refreshes it"
+            get_run_logger().error(note)
+    counts, reasons = finish_run(settings.warehouse, run_id, result, note)
+    summary = {"run_id": run_id, "counts": counts, "validation_success": result.success if result else None,
+               "warnings": result.warnings if result else [], "quarantined_records": result.quarantined if result else {},
+               "quarantine_reasons": reasons, "docs_index": result.docs_index if result else None,
+               "warehouse": str(settings.warehouse), "note": note, "report": None}
+    if result is not None:
+        summary["report"] = refresh_report(settings)
+    return summary
+
+
+def report_outcome(summary: dict, strict: bool):
+    """Tell orchestration how the run went: artifacts, an event, a log line and the final state."""
+    message = artifact.state_message(summary)
+    artifact.publish_run_artifacts(summary, summary["quarantine_reasons"])
+    artifact.emit_finished_event(summary, strict)
+    get_run_logger().info("run %s: %s", summary["run_id"], message)
+    if strict and (summary["counts"]["quarantined"] or sum(summary["quarantined_records"].values())):
+        raise StrictRunFailed(f"strict run quarantined input: {message}", summary)
+    return Completed(message=message, data=summary)
 
 
 def record_failure(warehouse: Path, run_id: str, exc: BaseException) -> None:

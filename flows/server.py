@@ -3,8 +3,8 @@
 :func:`api_for_run` chooses, in this order:
 
 1. ``PREFECT_API_URL`` set in the environment: that server; newsetl starts nothing.
-2. ``PREFECT_HOME`` set to another folder than the data folder's ``prefect/``, or Prefect already
-   imported by the caller: Prefect's own settings decide (its profile's API, else its ephemeral mode).
+2. ``PREFECT_HOME`` set to another folder than the data folder's ``prefect/``: Prefect's own
+   settings decide (its profile's API, else its ephemeral mode).
 3. The data folder's server, started by ``newsetl server start`` (:func:`start_server`), when it
    runs and answers: the run reports there, so it starts nothing and its runs stay in the UI.
 4. Otherwise a server for this run only (:class:`RunServer`), started at once in the background so
@@ -23,9 +23,11 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Callable, ContextManager, Iterable
 
 from newsetl.config import Settings
 from newsetl.flows import prefect_db
@@ -90,16 +92,21 @@ def spawn(args: list[str], home: Path, log_name: str, env: dict[str, str], appen
                                 stderr=subprocess.STDOUT, start_new_session=True)
 
 
-def wait_until_healthy(process: subprocess.Popen, api_url: str, log: Path, timeout: float) -> None:
-    """Poll the health check until it answers; stop the child and raise :class:`ServerError`
-    (with the end of its log) when it exits or ``timeout`` passes first."""
-    deadline = time.monotonic() + timeout
+def wait_until_healthy(process: subprocess.Popen, api_url: str, log: Path, timeout: float,
+                       meanwhile: Iterable[Callable[[], object]] = ()) -> None:
+    """Poll the health check until it answers, running the ``meanwhile`` steps between polls while
+    it does not; stop the child and raise :class:`ServerError` (with the end of its log) when it
+    exits or ``timeout`` passes first."""
+    deadline, steps = time.monotonic() + timeout, list(meanwhile)
     while not healthy(api_url, timeout=1.0):
         if process.poll() is not None or time.monotonic() > deadline:
             why = f"exited with code {process.returncode}" if process.returncode is not None else f"no answer in {timeout:.0f} s"
             stop_group(process.pid)
             raise ServerError(f"the Prefect server {why}; its log {log}:\n{tail(log)}")
-        time.sleep(0.1)
+        if steps:
+            steps.pop(0)()
+        else:
+            time.sleep(0.1)
 
 
 def tail(path: Path, lines: int = 15) -> str:
@@ -237,16 +244,20 @@ class RunServer:
         self.ready = False
         args = [sys.executable, "-m", "uvicorn", "--factory", "prefect.server.api.server:create_app",
                 "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "error", "--lifespan", "on"]
+        # No block catalogue: newsetl uses no blocks and nobody browses a one-run server (0.5 s);
+        # a `prefect server start` on this home registers it.
         env = server_env(home, PREFECT_SERVER_UI_ENABLED="false", PREFECT_UI_ENABLED="0",
+                         PREFECT_API_BLOCKS_REGISTER_ON_START="false",
                          PREFECT__SERVER_EPHEMERAL="1", PREFECT__SERVER_FINAL="1")
         self.process = spawn(args, home, RUN_SERVER_LOG, env, append=False)
         atexit.register(self.stop)
 
-    def wait_ready(self, timeout: float = START_TIMEOUT_SECONDS) -> None:
-        """Block until the server answers (then, on a new database, save it as the template)."""
+    def wait_ready(self, meanwhile: Iterable[Callable[[], object]] = (), timeout: float = START_TIMEOUT_SECONDS) -> None:
+        """Block until the server answers, running the ``meanwhile`` steps while it does not (then,
+        on a new database, save it as the template)."""
         if self.ready:
             return
-        wait_until_healthy(self.process, self.api_url, self.home / RUN_SERVER_LOG, timeout)
+        wait_until_healthy(self.process, self.api_url, self.home / RUN_SERVER_LOG, timeout, meanwhile)
         self.ready = True
         if self.fresh:
             prefect_db.save_template(self.home)
@@ -274,23 +285,34 @@ class ApiChoice:
     api_url: str | None
     run_server: RunServer | None = None
 
-    def wait_ready(self) -> None:
-        """Wait for a run server to answer (nothing to wait for in the other modes)."""
+    def wait_ready(self, meanwhile: Iterable[Callable[[], object]] = ()) -> None:
+        """Wait for a run server to answer, running the ``meanwhile`` steps while it does not
+        (nothing to wait for, and nothing run, in the other modes)."""
         if self.run_server:
-            self.run_server.wait_ready()
+            self.run_server.wait_ready(meanwhile)
+
+    def settings(self) -> ContextManager[object]:
+        """Prefect's settings pointed at the chosen server, for the run (no change for the user's
+        or Prefect's own choice)."""
+        if self.mode not in ("folder-server", "run-server"):
+            return nullcontext()
+        from prefect.settings import PREFECT_API_URL, temporary_settings
+
+        return temporary_settings(updates={PREFECT_API_URL: self.api_url})
 
 
 _RUN_SERVER: RunServer | None = None
 
 
 def api_for_run(settings: Settings) -> ApiChoice:
-    """Choose (and for a run server, start) the API this process's runs report to; sets
-    ``PREFECT_API_URL`` for the folder and run servers. Call before importing Prefect."""
+    """Choose (and for a run server, start) the API this process's runs report to. For the folder
+    and run servers it sets ``PREFECT_API_URL``, which Prefect reads when it is imported; when
+    Prefect was imported before, :meth:`ApiChoice.settings` applies the choice around the run."""
     global _RUN_SERVER
     if os.environ.get("PREFECT_API_URL"):
         mode = "run-server" if _RUN_SERVER and os.environ["PREFECT_API_URL"] == _RUN_SERVER.api_url else "user"
         return ApiChoice(mode, os.environ["PREFECT_API_URL"], _RUN_SERVER if mode == "run-server" else None)
-    if os.environ.get("PREFECT_HOME") != str(settings.prefect_home) or "prefect" in sys.modules:
+    if os.environ.get("PREFECT_HOME") != str(settings.prefect_home):
         return ApiChoice("prefect", None)
     if record := running_server(settings):
         os.environ["PREFECT_API_URL"] = record.api_url

@@ -41,8 +41,8 @@ def connect(warehouse: PathArg = None, read_only: bool = True, data_dir: PathArg
         raise db.WarehouseError(f"no warehouse at {path}; run newsetl.ingest(paths) or `newsetl ingest <paths>` first")
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
-    wait = db._lock_wait(None, db.READER_WAIT_SECONDS if read_only else db.WRITER_WAIT_SECONDS)
-    con = db._open(path, read_only=read_only, retry_seconds=wait)
+    wait = db.lock_wait(None, db.READER_WAIT_SECONDS if read_only else db.WRITER_WAIT_SECONDS)
+    con = db.open_connection(path, read_only=read_only, retry_seconds=wait)
     db.load_fts(con)
     if not read_only:
         db.ensure_schema(con, path)

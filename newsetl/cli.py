@@ -17,6 +17,7 @@ from newsetl.config import configure_prefect, resolve_settings
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Raw Russian-language news in, a validated DuckDB warehouse out.")
 EXIT_BUSY = 3  # the warehouse is locked by a writer: retry later
+EXIT_STRICT = 4  # --strict and the run quarantined input
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
@@ -95,6 +96,11 @@ def ingest(
     data_dir: Optional[Path] = DataDirOpt,
     batch_size: int = typer.Option(200, min=1, help="Input units per batch task"),
     workers: int = typer.Option(2, min=1, help="Worker processes for extraction"),
+    strict: bool = typer.Option(False, "--strict", help="Fail the run (exit code 4) if anything was quarantined"),
+    follow_symlinks: bool = typer.Option(False, "--follow-symlinks",
+                                         help="Read symlinks inside the inputs that lead outside them"),
+    max_unit_bytes: int = typer.Option(10 * 1024 * 1024, min=1, help="Largest input unit (a file, JSONL line or "
+                                       "WARC record), decompressed; larger ones are quarantined as too_large"),
 ) -> None:
     """Load news into the warehouse, validate it and rebuild the data-quality report."""
     from newsetl.extractors.sources.files import InputNotFound, scan
@@ -103,7 +109,7 @@ def ingest(
 
     settings = resolve_settings(data_dir, warehouse)
     try:
-        found = scan(paths)
+        found = scan(paths, follow_symlinks=follow_symlinks)
         if not found.files:
             fail(f"no .txt, .html, .htm or .jsonl files (optionally .gz) in {', '.join(paths)}")
         with ingest_lock(settings.warehouse), writer(settings.warehouse):
@@ -113,15 +119,26 @@ def ingest(
     except (InputNotFound, WarehouseError, OSError) as exc:
         fail(str(exc))
     configure_prefect(settings)
+    from newsetl.flows.ingest import StrictRunFailed
     from newsetl.flows.run import run_ingest
 
     try:
-        summary = run_ingest(paths, settings, batch_size=batch_size, workers=workers)
+        summary = run_ingest(paths, settings, batch_size=batch_size, workers=workers, strict=strict,
+                             follow_symlinks=follow_symlinks, max_unit_bytes=max_unit_bytes)
+    except StrictRunFailed as exc:
+        print_summary(exc.summary)
+        fail(f"{exc} (--strict; it was published: `newsetl quarantine --run {exc.summary['run_id']}`)",
+             code=EXIT_STRICT)
     except WarehouseBusy as exc:
         fail(f"the run stopped: {exc}", code=EXIT_BUSY)
     except Exception as exc:
         fail(f"the run failed and published nothing: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
              " (details in the log above; `newsetl runs` shows it)")
+    print_summary(summary)
+
+
+def print_summary(summary: dict) -> None:
+    """The run's outcome in a few lines: counts, validation, where the warehouse and reports are."""
     counts = summary["counts"]
     out.print(
         f"[bold]run {summary['run_id']}[/]: seen {counts['seen']} = new {counts['new']} + unchanged {counts['unchanged']}"
@@ -129,25 +146,23 @@ def ingest(
         highlight=False,
     )
     n_rows = sum(summary["quarantined_records"].values())
-    verdict = ("[green]passed[/]" if summary["validation_success"]
-               else f"[red]failed[/]: {n_rows} row(s) failed critical checks and were quarantined (`newsetl quarantine`)")
+    if summary["validation_success"] is None:
+        verdict = "skipped (nothing new: no audit, Data Docs or report rebuild)"
+    elif summary["validation_success"]:
+        verdict = "[green]passed[/]"
+    else:
+        verdict = f"[red]failed[/]: {n_rows} row(s) failed critical checks and were quarantined"
     out.print(f"validation: {verdict}" + (f"; warnings: {', '.join(summary['warnings'])}" if summary["warnings"] else ""))
     if summary.get("note"):
         out.print(f"[yellow]note:[/] {escape(summary['note'])}", highlight=False)
+    if counts["quarantined"] or n_rows:
+        out.print(f"[yellow]warning:[/] {counts['quarantined']} input unit(s) and {n_rows} record(s) were quarantined;"
+                  f" see `newsetl quarantine --run {summary['run_id']}`", highlight=False)
     out.print(f"warehouse: {summary['warehouse']}", highlight=False)
-    out.print(f"report:    {_build_report_quietly(settings)}", highlight=False)
-    out.print(f"data docs: {summary['docs_index']}", highlight=False)
-
-
-def _build_report_quietly(settings) -> str:
-    """Build the HTML report after a run; its path, or why it could not be built (the run stands)."""
-    from newsetl.report.build import build_report
-    from newsetl.warehouse.db import WarehouseError
-
-    try:
-        return str(build_report(settings))
-    except (WarehouseError, OSError) as exc:
-        return f"not built ({exc}); run `newsetl report`"
+    if summary.get("report"):
+        out.print(f"report:    {summary['report']}", highlight=False)
+    if summary.get("docs_index"):
+        out.print(f"data docs: {summary['docs_index']}", highlight=False)
 
 
 def _run_columns():

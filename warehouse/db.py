@@ -59,7 +59,7 @@ def _is_lock_error(exc: Exception) -> bool:
     return any(marker in str(exc) for marker in _LOCK_MARKERS)
 
 
-def _open(path: Path, read_only: bool, retry_seconds: float) -> duckdb.DuckDBPyConnection:
+def open_connection(path: Path, read_only: bool, retry_seconds: float) -> duckdb.DuckDBPyConnection:
     """Open the file, retrying while another process holds a conflicting lock."""
     deadline = time.monotonic() + retry_seconds
     delay = 0.05
@@ -76,7 +76,7 @@ def _open(path: Path, read_only: bool, retry_seconds: float) -> duckdb.DuckDBPyC
             delay = min(delay * 2, 0.5)
 
 
-def _lock_wait(seconds: float | None, default: float) -> float:
+def lock_wait(seconds: float | None, default: float) -> float:
     """How long to wait for a locked warehouse: the argument, else ``NEWSETL_LOCK_WAIT``, else ``default``."""
     return seconds if seconds is not None else float(os.environ.get(LOCK_WAIT_ENV, default))
 
@@ -102,7 +102,7 @@ def writer(path: Path, retry_seconds: float | None = None) -> Iterator[duckdb.Du
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise WarehouseError(f"cannot create the warehouse folder {path.parent}: {exc.strerror}") from None
-    con = _open(path, read_only=False, retry_seconds=_lock_wait(retry_seconds, WRITER_WAIT_SECONDS))
+    con = open_connection(path, read_only=False, retry_seconds=lock_wait(retry_seconds, WRITER_WAIT_SECONDS))
     try:
         load_fts(con)
         ensure_schema(con, path)
@@ -116,7 +116,7 @@ def reader(path: Path, retry_seconds: float | None = None) -> Iterator[duckdb.Du
     """A read-only connection; fails with a one-line error if there is no warehouse yet."""
     if not path.exists():
         raise WarehouseError(f"no warehouse at {path}; run `newsetl ingest <paths>` first")
-    con = _open(path, read_only=True, retry_seconds=_lock_wait(retry_seconds, READER_WAIT_SECONDS))
+    con = open_connection(path, read_only=True, retry_seconds=lock_wait(retry_seconds, READER_WAIT_SECONDS))
     try:
         load_fts(con)
         yield con

@@ -5,7 +5,7 @@ import duckdb
 
 from newsetl.schemas.tables import RECORD_TABLES
 from newsetl.warehouse.db import execute_script, read_dml
-from newsetl.warehouse.runs import clear_staging
+from newsetl.warehouse.runs import clear_staging, record_counts
 from newsetl.warehouse.search import index_documents
 
 
@@ -24,6 +24,20 @@ def publish(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
         execute_script(con, read_dml("publish_quarantine"))
         con.execute("INSERT INTO run_inputs BY NAME SELECT * FROM stg_run_inputs")
         index_documents(con, changed, own_transaction=False)
+        record_counts(con, run_id, "published")
+        clear_staging(con)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+
+
+def publish_inputs_only(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
+    """Publish a run that changed nothing: only where its input units ended."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute("INSERT INTO run_inputs BY NAME SELECT * FROM stg_run_inputs")
+        record_counts(con, run_id, "published")
         clear_staging(con)
         con.execute("COMMIT")
     except Exception:

@@ -37,8 +37,8 @@ def quarantined(con: duckdb.DuckDBPyConnection, run_id: str | None, limit: int) 
                   replace(CASE WHEN starts_with(message, source_uri || ': ')
                                THEN substr(message, length(source_uri) + 3) ELSE message END,
                           'starting at at column', 'starting at column') AS message,
-                  octet_length(raw) AS n_bytes, quarantined_at
-           FROM quarantine
+                  n_bytes, quarantined_at
+           FROM v_quarantine
            WHERE $run IS NULL OR last_run_id = $run OR first_run_id = $run
            ORDER BY quarantined_at DESC, source_uri LIMIT $limit""",
         {"run": run_id, "limit": limit},

@@ -24,6 +24,10 @@ def begin_run(con: duckdb.DuckDBPyConnection, run_id: str, flow_run_id: str | No
         "UPDATE ingest_runs SET status = 'failed', finished_at = ?, message = 'abandoned: the process ended mid-run' "
         "WHERE status = 'running'", [utcnow()])
     con.execute(
+        "UPDATE ingest_runs SET status = 'completed', finished_at = ?, "
+        "message = 'the process ended after publishing: its counts are final, its report was not rebuilt' "
+        "WHERE status = 'published'", [utcnow()])
+    con.execute(
         "INSERT INTO ingest_runs (run_id, flow_run_id, started_at, status, inputs) VALUES (?, ?, ?, 'running', ?)",
         [run_id, flow_run_id, utcnow(), inputs],
     )
@@ -35,9 +39,42 @@ def clear_staging(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"DELETE FROM {table}")
 
 
-def set_scan_counts(con: duckdb.DuckDBPyConnection, run_id: str, n_files: int, n_skipped: int) -> None:
-    """Store how many files the run found and how many it skipped as unsupported."""
-    con.execute("UPDATE ingest_runs SET n_files = ?, n_skipped = ? WHERE run_id = ?", [n_files, n_skipped, run_id])
+def set_scan_counts(con: duckdb.DuckDBPyConnection, run_id: str, n_files: int, n_skipped: int,
+                    n_skipped_symlinks: int = 0, strict: bool = False) -> None:
+    """Store how many files the run found, how many it skipped (unsupported kinds, symlinks leading
+    outside the inputs), and whether the run is strict."""
+    con.execute("UPDATE ingest_runs SET n_files = ?, n_skipped = ?, n_skipped_symlinks = ?, strict = ? WHERE run_id = ?",
+                [n_files, n_skipped, n_skipped_symlinks, strict, run_id])
+
+
+def set_skipped_records(con: duckdb.DuckDBPyConnection, run_id: str, by_kind: dict[str, int]) -> None:
+    """Store the records inside input files that are not news (e.g. WARC requests), by kind."""
+    con.execute("UPDATE ingest_runs SET n_skipped_records = ?, skipped_records = MAP(?, ?) WHERE run_id = ?",
+                [sum(by_kind.values()), list(by_kind), list(by_kind.values()), run_id])
+
+
+def record_counts(con: duckdb.DuckDBPyConnection, run_id: str, status: str) -> dict[str, int]:
+    """Store the run's counts by outcome (from ``run_inputs``) with its status; returns them. Publish
+    calls it in its transaction, so a run killed after publishing still shows its true counts."""
+    counts = run_counts(con, run_id)
+    con.execute(
+        """UPDATE ingest_runs SET status = ?, n_seen = ?, n_new = ?, n_unchanged = ?, n_updated = ?,
+               n_duplicate = ?, n_quarantined = ? WHERE run_id = ?""",
+        [status, counts["seen"], counts["new"], counts["unchanged"], counts["updated"], counts["duplicate"],
+         counts["quarantined"], run_id])
+    if status == "published":
+        con.execute("""UPDATE ingest_runs SET n_not_analysed = (
+                           SELECT count(*) FROM stg_documents WHERE json_extract_string(extra, '$.analysis') IS NOT NULL)
+                       WHERE run_id = ?""", [run_id])
+    return counts
+
+
+def quarantine_reasons(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, int]:
+    """The run's quarantined input units and records by reason code, most frequent first."""
+    rows = con.execute(
+        """SELECT reason_code, count(*) AS n FROM quarantine
+           WHERE last_run_id = ? GROUP BY reason_code ORDER BY n DESC, reason_code""", [run_id]).fetchall()
+    return dict(rows)
 
 
 def run_counts(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, int]:
@@ -61,14 +98,11 @@ def finish_run(
     message: str | None = None,
 ) -> dict[str, int]:
     """Close the run with its final counts and validation outcome; returns the counts."""
-    counts = run_counts(con, run_id)
+    counts = record_counts(con, run_id, status)
     con.execute(
-        """UPDATE ingest_runs SET finished_at = ?, status = ?, n_seen = ?, n_new = ?, n_unchanged = ?,
-               n_updated = ?, n_duplicate = ?, n_quarantined = ?, validation_success = ?,
-               validation_warnings = ?, docs_index = ?, message = ?
-           WHERE run_id = ?""",
-        [utcnow(), status, counts["seen"], counts["new"], counts["unchanged"], counts["updated"],
-         counts["duplicate"], counts["quarantined"], validation_success, warnings, docs_index, message, run_id],
+        """UPDATE ingest_runs SET finished_at = ?, validation_success = ?, validation_warnings = ?,
+               docs_index = ?, message = ? WHERE run_id = ?""",
+        [utcnow(), validation_success, warnings, docs_index, message, run_id],
     )
     return counts
 

@@ -112,11 +112,12 @@ def _stage_in_one_transaction(con, run_id, results, docs, doc_outcomes, records,
 
 
 def reject_quarantine_row(result: UnitResult) -> dict[str, Any]:
-    """A quarantine row for an input unit that could not become a document."""
+    """A quarantine row for an input unit that could not become a document (its bytes are kept
+    once, in ``raw_inputs``, under ``raw_hash``)."""
     reject = result.reject
     return {"record_table": "input", "source_uri": reject.source_uri, "source_id": reject.source_id,
             "doc_id": None, "reason_code": reject.reason_code, "message": reject.message,
-            "raw_hash": result.raw_hash, "raw": result.raw}
+            "raw_hash": result.raw_hash, "raw": None}
 
 
 # --- inserts ----------------------------------------------------------------------------------

@@ -38,7 +38,7 @@ from newsetl.extractors.documents.html import clean_html, parse_iso_datetime, pl
 from newsetl.extractors.documents.plaintext import parse_plaintext
 from newsetl.schemas.records import Document, RawUnit, Reject
 
-EXTRACTOR_VERSION = "documents/3"
+EXTRACTOR_VERSION = "documents/4"
 # Fields of a JSONL record that map to Document columns; all others go to Document.extra.
 JSONL_FIELDS = frozenset({"id", "url", "title", "published_at", "source", "text", "html"})
 # Keys of a JSON object that name it ({"name": "ТАСС"}), tried in this order.
@@ -127,15 +127,15 @@ def build_document(unit: RawUnit) -> Document | Reject:
         else:
             raise Rejected(
                 "unsupported_format",
-                f"{unit.source_uri}: unsupported file type (expected .txt, .html, .htm, .jsonl or .warc, optionally .gz)",
+                f"unsupported file type (expected .txt, .html, .htm, .jsonl or .warc, optionally .gz)",
             )
         if not extracted.text.strip():
-            raise Rejected("empty_text", f"{unit.source_uri}: no text is left after cleaning")
+            raise Rejected("empty_text", f"no text is left after cleaning")
         return _document(unit, decoded.encoding, extracted)
     except Rejected as rejected:
         return make_reject(unit, rejected.reason_code, rejected.message)
     except Exception as exc:  # noqa: BLE001 - bad input must never stop a run
-        return make_reject(unit, "extraction_failed", f"{unit.source_uri}: {type(exc).__name__}: {exc}")
+        return make_reject(unit, "extraction_failed", f"{type(exc).__name__}: {exc}")
 
 
 def _decode(unit: RawUnit, raw: bytes) -> Decoded:
@@ -143,7 +143,7 @@ def _decode(unit: RawUnit, raw: bytes) -> Decoded:
     try:
         return decode_bytes(raw)
     except DecodeError as exc:
-        raise Rejected(exc.reason_code, f"{unit.source_uri}: {exc.message}") from exc
+        raise Rejected(exc.reason_code, f"{exc.message}") from exc
 
 
 def make_reject(unit: RawUnit, reason_code: str, message: str) -> Reject:
@@ -177,7 +177,7 @@ def extract_html(unit: RawUnit, html: str, url: str | None = None) -> Extracted:
     """An HTML page: its main text and declared metadata; rejects a page without main text."""
     page = clean_html(html, url=url)
     if page is None:
-        raise Rejected("no_main_text", f"{unit.source_uri}: the HTML page has no extractable main text")
+        raise Rejected("no_main_text", f"the HTML page has no extractable main text")
     return Extracted(
         text=page.body,
         title=page.title,
@@ -196,7 +196,7 @@ def extract_warc(unit: RawUnit) -> tuple[Decoded, Extracted]:
     try:
         record = parse_record(unit.raw, DEFAULT_MAX_UNIT_BYTES)
     except WarcDamage as exc:
-        raise Rejected(exc.reason_code, f"{unit.source_uri}: {exc}") from exc
+        raise Rejected(exc.reason_code, f"{exc}") from exc
     decoded = _decode(unit, record.payload)
     extracted = extract_html(unit, blank_control_characters(decoded.text), url=record.target_uri)
     warc_date = parse_warc_date(record.warc_date)
@@ -227,7 +227,7 @@ def extract_jsonl(unit: RawUnit, line: str) -> Extracted:
     else:
         raise Rejected(
             "missing_text",
-            f"{unit.source_uri}: line {unit.line_no}: the record has neither a non-empty 'text' nor 'html' field",
+            f"line {unit.line_no}: the record has neither a non-empty 'text' nor 'html' field",
         )
 
     extracted.url = url or extracted.url
@@ -251,12 +251,12 @@ def _parse_record(unit: RawUnit, line: str) -> dict[str, Any]:
     except json.JSONDecodeError as exc:
         raise Rejected(
             "malformed_jsonl",
-            f"{unit.source_uri}: line {unit.line_no}: invalid JSON ({exc.msg} at column {exc.colno})",
+            f"line {unit.line_no}, column {exc.colno}: invalid JSON ({exc.msg.removesuffix(' starting at')})",
         ) from exc
     if not isinstance(record, dict):
         raise Rejected(
             "malformed_jsonl",
-            f"{unit.source_uri}: line {unit.line_no}: expected a JSON object, got {type(record).__name__}",
+            f"line {unit.line_no}: expected a JSON object, got {type(record).__name__}",
         )
     return record
 

@@ -84,14 +84,17 @@ def test_bad_inputs_end_in_quarantine_with_reasons(flow_runs):
     assert reasons["no_main_text.html"] == "no_main_text"
     jsonl = {code for name, code in rows if name.startswith("mixed.jsonl")}
     assert {"malformed_jsonl", "missing_text"} <= jsonl
-    raw = flow_runs["con"].execute("SELECT raw FROM quarantine WHERE reason_code = 'binary'").fetchone()[0]
+    raw, stored_twice = flow_runs["con"].execute(
+        "SELECT r.raw, q.raw IS NOT NULL FROM quarantine q JOIN raw_inputs r USING (raw_hash) WHERE reason_code = 'binary'"
+    ).fetchone()
     assert raw == (BAD_FIXTURES / "binary.txt").read_bytes()
+    assert not stored_twice  # the bytes are kept once, in raw_inputs
 
 
 def test_a_document_failing_validation_is_quarantined_with_the_expectation_named(flow_runs):
     con = flow_runs["con"]
     row = con.execute(
-        "SELECT reason_code, raw FROM quarantine WHERE source_uri LIKE '%extra.jsonl#L2'"
+        "SELECT reason_code, r.raw FROM quarantine q JOIN raw_inputs r USING (raw_hash) WHERE source_uri LIKE '%extra.jsonl#L2'"
     ).fetchone()
     assert row[0] == "validation:documents.published_at_not_in_future"
     assert row[1] == EXTRA_JSONL.splitlines()[1].encode("utf-8")

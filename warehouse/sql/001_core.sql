@@ -6,7 +6,7 @@ CREATE TABLE IF NOT EXISTS ingest_runs (
     flow_run_id         VARCHAR,
     started_at          TIMESTAMP NOT NULL,
     finished_at         TIMESTAMP,
-    status              VARCHAR NOT NULL,          -- running | completed | failed
+    status              VARCHAR NOT NULL,          -- running | published | completed | failed
     inputs              VARCHAR[] NOT NULL,        -- the paths, folders and globs given
     n_files             INTEGER DEFAULT 0,
     n_skipped           INTEGER DEFAULT 0,         -- files inside folders of an unsupported kind
@@ -25,6 +25,15 @@ CREATE TABLE IF NOT EXISTS ingest_runs (
 
 -- Columns added after the first release, for warehouses created before them.
 ALTER TABLE ingest_runs ADD COLUMN IF NOT EXISTS indexed BOOLEAN DEFAULT false;
+-- records inside input files that are not news (WARC requests, metadata, non-HTML responses), by kind
+ALTER TABLE ingest_runs ADD COLUMN IF NOT EXISTS n_skipped_records INTEGER DEFAULT 0;
+ALTER TABLE ingest_runs ADD COLUMN IF NOT EXISTS skipped_records MAP(VARCHAR, INTEGER);
+-- symlinks inside the inputs that lead outside them (read only with --follow-symlinks)
+ALTER TABLE ingest_runs ADD COLUMN IF NOT EXISTS n_skipped_symlinks INTEGER DEFAULT 0;
+-- documents loaded but not analysed for entities and facts (not in Russian)
+ALTER TABLE ingest_runs ADD COLUMN IF NOT EXISTS n_not_analysed INTEGER DEFAULT 0;
+-- whether the run was strict (any quarantine fails it)
+ALTER TABLE ingest_runs ADD COLUMN IF NOT EXISTS strict BOOLEAN DEFAULT false;
 
 -- Exact input bytes, keyed by their hash, so any document can be reprocessed.
 CREATE TABLE IF NOT EXISTS raw_inputs (

@@ -15,14 +15,18 @@ SELECT
     run_id, flow_run_id, status, started_at, finished_at, inputs,
     n_seen, n_new, n_unchanged, n_updated, n_duplicate, n_quarantined,
     n_seen = n_new + n_unchanged + n_updated + n_duplicate + n_quarantined AS counts_balance,
-    validation_success, validation_warnings, docs_index, message
+    validation_success, validation_warnings, docs_index, message,
+    n_files, n_skipped, n_skipped_symlinks, n_skipped_records, skipped_records, n_not_analysed, strict
 FROM ingest_runs;
 
--- What was rejected, and why (raw bytes left out; they are in quarantine.raw).
+-- What was rejected, and why (bytes left out: an input's are in raw_inputs under raw_hash, a
+-- failed record's JSON in quarantine.raw).
 CREATE OR REPLACE VIEW v_quarantine AS
-SELECT quarantine_id, record_table, source_uri, source_id, doc_id, reason_code, message,
-       octet_length(raw) AS n_bytes, first_run_id, last_run_id, quarantined_at
-FROM quarantine;
+SELECT q.quarantine_id, q.record_table, q.source_uri, q.source_id, q.doc_id, q.reason_code, q.message,
+       coalesce(octet_length(q.raw), r.n_bytes) AS n_bytes, q.first_run_id, q.last_run_id, q.quarantined_at,
+       q.raw_hash
+FROM quarantine AS q
+LEFT JOIN raw_inputs AS r USING (raw_hash);
 
 -- Every mention with its entity and document.
 CREATE OR REPLACE VIEW v_entity_mentions AS

@@ -105,7 +105,7 @@ def test_interview_seed_document(seed_documents):
     assert doc.content_hash == hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
     assert (doc.encoding, doc.language, doc.format) == ("utf-8", "ru", "txt")
     assert doc.n_chars == len(doc.text) and 1400 < doc.n_words < 1700
-    assert doc.extractor_version == EXTRACTOR_VERSION == "documents/3"
+    assert doc.extractor_version == EXTRACTOR_VERSION == "documents/4"
 
 
 def test_news_seed_document(seed_documents):
