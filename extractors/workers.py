@@ -47,6 +47,28 @@ def init_worker() -> None:
     warm_up()
 
 
+def init_dask_worker() -> None:
+    """Set-up of a Dask worker process (run by its plug-in): thread limits (the Dask nanny sets the
+    same variables before the process starts; this covers workers started without one), then the
+    models, so its first chunk does not pay for them. No parent-death signal: Dask's nanny owns it."""
+    limit_threads()
+    from newsetl.extractors.batch import warm_up
+
+    warm_up()
+
+
+def split_chunks(units: list[RawUnit], n_chunks: int) -> list[list[RawUnit]]:
+    """At most ``n_chunks`` interleaved chunks of ``units`` (long and short units spread evenly)."""
+    n_chunks = max(1, min(len(units), n_chunks))
+    return [units[i::n_chunks] for i in range(n_chunks)]
+
+
+def in_input_order(units: list[RawUnit], results: list[UnitResult]) -> list[UnitResult]:
+    """``results`` (in any order) put back in the order of the ``units`` they came from."""
+    by_source = {(r.source_uri, r.source_id): r for r in results}
+    return [by_source[(u.source_uri, u.source_id)] for u in units]
+
+
 def analyse_chunk(units: list[RawUnit]) -> list[UnitResult]:
     """Analyse units in a worker (imported there after :func:`init_worker`)."""
     from newsetl.extractors.batch import analyse_units
@@ -105,15 +127,13 @@ class AnalysisPool:
         """Analyse a batch in interleaved chunks across the workers; results keep the input order."""
         if not units:
             return []
-        n_chunks = max(1, min(len(units), self.workers * 2))
-        chunks = [units[i::n_chunks] for i in range(n_chunks)]
+        chunks = split_chunks(units, self.workers * 2)
         try:
             results = [r for chunk in self.executor.map(analyse_chunk, chunks) for r in chunk]
         except BrokenProcessPool:
             self._restart()
             results = [self._analyse_alone(unit) for unit in units]
-        by_source = {(r.source_uri, r.source_id): r for r in results}
-        return [by_source[(u.source_uri, u.source_id)] for u in units]
+        return in_input_order(units, results)
 
     def _analyse_alone(self, unit: RawUnit) -> UnitResult:
         """One unit on its own, on a fresh pool after each crash, until it has crashed too often."""

@@ -19,9 +19,11 @@ from prefect.states import Completed
 from newsetl.config import Settings, resolve_settings
 from newsetl.extractors import batch as analysis
 from newsetl.extractors.sources.accounting import ReadStats
-from newsetl.extractors.sources.files import Scan, SourceFile, read_units, scan
+from newsetl.extractors.sources.discovery import Scan, SourceFile, scan
+from newsetl.extractors.sources.files import read_units
 from newsetl.extractors.sources.limits import DEFAULT_MAX_UNIT_BYTES
 from newsetl.extractors.workers import AnalysisPool
+from newsetl.flows.dask import analysis_pool
 from newsetl.flows.locking import ingest_lock
 from newsetl.report import artifact
 from newsetl.report.build import build_report
@@ -31,6 +33,7 @@ from newsetl.warehouse import runs, search
 from newsetl.warehouse.classify import RunState
 from newsetl.warehouse.db import writer
 from newsetl.warehouse.entities import resolve_entities as resolve_entity_keys
+from newsetl.warehouse.places import stage_places
 from newsetl.warehouse.publish import publish as publish_staging
 from newsetl.warehouse.publish import publish_inputs_only
 from newsetl.warehouse.stage import split_unchanged, stage_batch
@@ -74,9 +77,11 @@ def process_batch(warehouse: Path, run_id: str, state: RunState, pool: AnalysisP
 
 @task(name="resolve-entities", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=5)
 def resolve_entities(warehouse: Path) -> int:
-    """Resolve mention keys corpus-wide and stage the rebuilt entity table."""
+    """Resolve mention keys corpus-wide, stage the changed entities and link new places to GeoNames."""
     with writer(warehouse) as con:
-        return resolve_entity_keys(con)
+        resolved = resolve_entity_keys(con)
+        stage_places(con)
+        return resolved
 
 
 @task(name="assign-stories", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=5)
@@ -135,8 +140,11 @@ def refresh_report(settings: Settings) -> str:
 @flow(name="ingest", log_prints=False)
 def ingest(paths: list[str], warehouse: str | None = None, data_dir: str | None = None,
            batch_size: int = 200, workers: int = 2, strict: bool = False, follow_symlinks: bool = False,
-           max_unit_bytes: int = DEFAULT_MAX_UNIT_BYTES):
+           max_unit_bytes: int = DEFAULT_MAX_UNIT_BYTES, dask: str | None = None):
     """Ingest news files, folders or globs into the warehouse and validate the load.
+
+    ``dask`` runs the analysis on a Dask cluster (a scheduler address such as ``tcp://host:8786``, or
+    ``local`` for a ``LocalCluster`` of ``workers`` processes; see :mod:`newsetl.flows.dask`).
 
     Returns the run's summary (run id, counts by outcome, validation outcome, report paths) in a
     Completed state whose message states the counts. With ``strict``, a run that quarantined
@@ -144,7 +152,7 @@ def ingest(paths: list[str], warehouse: str | None = None, data_dir: str | None 
     """
     settings = resolve_settings(data_dir, warehouse)
     options = dict(batch_size=batch_size, workers=workers, follow_symlinks=follow_symlinks,
-                   max_unit_bytes=max_unit_bytes, strict=strict)
+                   max_unit_bytes=max_unit_bytes, strict=strict, dask=dask)
     with ingest_lock(settings.warehouse):
         run_id = uuid.uuid4().hex[:16]
         start_run(settings.warehouse, run_id, paths)
@@ -166,12 +174,13 @@ def batched_units(files: Iterable[SourceFile], size: int, max_unit_bytes: int,
 
 
 def load_and_audit(settings: Settings, run_id: str, paths: list[str], batch_size: int, workers: int,
-                   follow_symlinks: bool, max_unit_bytes: int, strict: bool) -> validation.AuditResult | None:
+                   follow_symlinks: bool, max_unit_bytes: int, strict: bool,
+                   dask: str | None = None) -> validation.AuditResult | None:
     """Stage every batch; unless nothing is new, resolve entities, assign stories, audit; publish.
     Returns the audit (None when the run changed nothing and was not audited)."""
     found = discover(settings.warehouse, run_id, paths, follow_symlinks, strict)
     stats, totals = ReadStats(), {}
-    with AnalysisPool(workers) as pool:
+    with analysis_pool(workers, dask) as pool:
         for units, counts in stage_batches(settings.warehouse, run_id, pool,
                                            batched_units(found.files, batch_size, max_unit_bytes, stats)):
             totals = {k: totals.get(k, 0) + v for k, v in counts.items()}

@@ -36,8 +36,8 @@ class Progress:
         self.started = time.monotonic()
 
     def files_found(self, n_files: int) -> None:
-        """Discovery found ``n_files`` input files."""
-        self.files_total = n_files
+        """Discovery found ``n_files`` input files; reading starts (the rate counts from here)."""
+        self.files_total, self.started = n_files, time.monotonic()
         self.show()
 
     def batch_done(self, units: Iterable[HasSource]) -> None:
@@ -61,7 +61,7 @@ class Progress:
 
     @property
     def rate(self) -> float:
-        """Units per second since the progress began."""
+        """Units per second since reading began."""
         return self.units / max(time.monotonic() - self.started, 1e-6)
 
     def show(self, stage: str | None = None) -> None:
@@ -77,7 +77,7 @@ class LineProgress(Progress):
 
     def files_found(self, n_files: int) -> None:
         """Say how many files there are."""
-        self.files_total = n_files
+        self.files_total, self.started = n_files, time.monotonic()
         self._line(f"found {n_files} input file(s)")
 
     def batch_done(self, units: Iterable[HasSource]) -> None:
@@ -110,7 +110,7 @@ class BarProgress(Progress):
         self.bar = RichProgress(
             SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
             TextColumn("files · {task.fields[units]} units · {task.fields[rate]:.1f}/s"),
-            TimeElapsedColumn(), TextColumn("left"), TimeRemainingColumn(),
+            TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
             console=console or Console(stderr=True), transient=True, redirect_stdout=False, redirect_stderr=False)
         self.task = self.bar.add_task("starting", total=None, units=0, rate=0.0)
         self.bar.start()

@@ -101,9 +101,12 @@ def ingest(
                                          help="Read symlinks inside the inputs that lead outside them"),
     max_unit_bytes: int = typer.Option(10 * 1024 * 1024, min=1, help="Largest input unit (a file, JSONL line or "
                                        "WARC record), decompressed; larger ones are quarantined as too_large"),
+    dask: Optional[str] = typer.Option(None, "--dask", metavar="ADDRESS",
+                                       help="Analyse on a Dask cluster: a scheduler address (tcp://HOST:8786) or "
+                                       "'local' for a LocalCluster of --workers processes"),
 ) -> None:
     """Load news into the warehouse, validate it and rebuild the data-quality report."""
-    from newsetl.extractors.sources.files import InputNotFound, scan
+    from newsetl.extractors.sources.discovery import InputNotFound, scan
     from newsetl.flows.locking import ingest_lock
     from newsetl.warehouse.db import WarehouseBusy, WarehouseError, writer
 
@@ -124,7 +127,7 @@ def ingest(
 
     try:
         summary = run_ingest(paths, settings, batch_size=batch_size, workers=workers, strict=strict,
-                             follow_symlinks=follow_symlinks, max_unit_bytes=max_unit_bytes)
+                             follow_symlinks=follow_symlinks, max_unit_bytes=max_unit_bytes, dask=dask)
     except StrictRunFailed as exc:
         print_summary(exc.summary)
         fail(f"{exc} (--strict; it was published: `newsetl quarantine --run {exc.summary['run_id']}`)",

@@ -92,3 +92,7 @@ def status(data_dir: Optional[Path] = DataDirOpt) -> None:
         out.print(f"no server runs for {escape(str(settings.data_dir))}; ingest starts one for each run"
                   " (`newsetl server start` keeps one running)")
     raise typer.Exit(EXIT_NOT_RUNNING)
+
+
+if __name__ == "__main__":
+    server_app(prog_name="newsetl server")

@@ -16,7 +16,7 @@ from importlib import import_module, resources
 from pathlib import Path
 from typing import Any
 
-from newsetl.schemas.suites import CRITICAL, NOT_BLANK, Check
+from newsetl.schemas.suites import NOT_BLANK, Check
 
 OFFLINE_MARKER = "<!-- newsetl: offline assets -->"
 WARNINGS_ONLY_MARKER = "<!-- newsetl: passed with warnings -->"

@@ -424,11 +424,36 @@ STORY_DOCUMENTS = TableSuite(
 )
 
 
+# --- places ----------------------------------------------------------------------------
+# Computed flag columns come from ``warehouse/sql/dml/audit_places.sql``: link_complete (geonameid,
+# name, feature and confidence all present or all NULL) and entity_is_place (a staged LOC entity).
+PLACE_FEATURES = ("country", "city", "continent")
+
+PLACES = TableSuite(
+    table="places",
+    key_columns=["entity_id"],
+    checks=[
+        not_null("places.entity_id_not_null", "entity_id"),
+        unique("places.entity_id_unique", "entity_id"),
+        not_null("places.linker_version_not_null", "linker_version"),
+        not_null("places.link_complete_not_null", "link_complete"),
+        is_true("places.link_complete", "link_complete"),
+        is_true("places.entity_is_place", "entity_is_place"),
+        in_set("places.feature_known", "feature", PLACE_FEATURES),
+        between("places.latitude_in_range", "latitude", -90, 90),
+        between("places.longitude_in_range", "longitude", -180, 180),
+        between("places.confidence_in_unit_range", "confidence", 0.0, 1.0),
+        matches("places.country_code_two_letters", "country_code", r"^[A-Z]{2}$"),
+        at_least("places.population_non_negative", "population", 0, WARNING),
+    ],
+)
+
+
 SUITES: dict[str, TableSuite] = {
     suite.table: suite
     for suite in (DOCUMENTS, MENTIONS, ENTITIES, ACRONYMS, INGEST_RUNS, LEADS, GENRES, SECTIONS,
                   INTERVIEW_TURNS, NAMED_EVENTS, DATES, OCCUPATIONS, ATTRIBUTIONS, DOC_SIGNATURES, DOC_BANDS,
-                  NEAR_DUPLICATES, STORIES, STORY_DOCUMENTS)
+                  NEAR_DUPLICATES, STORIES, STORY_DOCUMENTS, PLACES)
 }
 STORY_TABLES = ("doc_signatures", "doc_bands", "near_duplicates", "stories", "story_documents")
 

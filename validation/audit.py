@@ -9,12 +9,13 @@ from newsetl.schemas.suites import SUITES
 from newsetl.validation.runner import ValidationReport, validate_tables
 from newsetl.warehouse import audit as staged
 from newsetl.warehouse.db import writer
-from newsetl.warehouse.entities import resolve_entities, staged_entities
+from newsetl.warehouse.entities import resolve_entities
+from newsetl.warehouse.places import stage_places
 from newsetl.warehouse.stories import stage_stories
 
 # Tables derived from others: a failing row there means a bug, not bad input, so it holds the
 # run back instead of being quarantined.
-DERIVED_TABLES = ("ingest_runs", "entities", "near_duplicates", "stories", "story_documents")
+DERIVED_TABLES = ("ingest_runs", "entities", "near_duplicates", "stories", "story_documents", "places")
 
 
 class ValidationBlocked(RuntimeError):
@@ -53,6 +54,7 @@ def audit(warehouse: Path, data_dir: Path, run_id: str, units_read: int) -> Audi
     if any(quarantined.values()):
         with writer(warehouse) as con:
             resolve_entities(con)
+            stage_places(con)
             stage_stories(con, run_id)
             frames = staged.derived_frames(con)
         recheck = validate_tables(frames, data_dir, f"{run_id}-derived")

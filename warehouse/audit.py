@@ -12,6 +12,7 @@ from newsetl.extractors.stories import SIGNATURE
 from newsetl.schemas.tables import RECORD_TABLES
 from newsetl.warehouse.db import insert_frame, read_dml
 from newsetl.warehouse.entities import staged_entities
+from newsetl.warehouse.places import audit_places_frame
 from newsetl.warehouse.runs import utcnow
 from newsetl.warehouse.stage import stage_quarantine
 
@@ -35,6 +36,7 @@ def derived_frames(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
         "near_duplicates": con.execute(read_dml("audit_near_duplicates")).df(),
         "stories": con.execute("SELECT * FROM stg_stories").df(),
         "story_documents": con.execute(read_dml("audit_story_documents")).df(),
+        "places": audit_places_frame(con),
     }
 
 

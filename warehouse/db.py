@@ -160,3 +160,15 @@ def with_frame(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame, q
         return con.execute(query, params).fetchall()
     finally:
         con.unregister(name)
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Run the block in one transaction: committed if it completes, rolled back if it raises."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")

@@ -1,16 +1,36 @@
-"""Corpus-wide entity resolution in the warehouse: the live mention keys and acronym definitions
-it resolves, and the staged key map, aliases and entity table it produces."""
+"""Corpus-wide entity resolution in the warehouse, at a cost in proportion to what the run changed.
+
+A run touches the keys of its staged mentions and acronym definitions and those of the documents it
+replaces. :func:`resolve_entities` re-resolves them and every key whose resolution depends on them
+(:mod:`newsetl.extractors.entities.corpus`), recomputes the entities of those keys, and stages the
+delta that ``publish_entities.sql`` applies:
+
+- ``stg_resolved_keys``: the keys re-resolved; ``stg_key_map`` and ``stg_entity_aliases``: their
+  new rows of ``entity_keys`` and ``entity_aliases`` (a key no longer live has none);
+- ``stg_entity_scope``: the entities recomputed; ``stg_entities``: those of them that still have a
+  mention (publish deletes the others).
+
+The result equals a rebuild of the whole corpus (:func:`rebuild_entities`), which the first run on
+a warehouse without the lookups of ``entity_index`` does instead.
+"""
 from __future__ import annotations
+
+import json
 
 import duckdb
 import pandas as pd
 
-from newsetl.extractors.entities.corpus import resolve_frames
+from newsetl.extractors.entities.corpus import keys_to_reresolve, resolve_frames, resolve_scope
+from newsetl.extractors.entities.resolve import acronym_key, parse_person_key
 from newsetl.warehouse.db import execute_script, insert_frame, read_dml
+
+# What resolve_entities stages (it empties them first).
+RESOLUTION_STAGING = ("stg_key_map", "stg_entity_aliases", "stg_entities", "stg_resolved_keys", "stg_entity_scope")
+LOOKUPS_COMPLETE = "lookups_complete"  # the name publish_entities.sql sets
 
 
 def live_keys(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Every mention key of the warehouse as it will be after publishing (type, key, normal)."""
+    """Every mention key of the warehouse as it will be after publishing (type, key, normal, n)."""
     return con.execute(read_dml("live_mention_keys")).df()
 
 
@@ -19,26 +39,151 @@ def live_acronyms(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return con.execute(read_dml("live_acronyms")).df()
 
 
-def apply_entity_resolution(con: duckdb.DuckDBPyConnection, key_map: pd.DataFrame, aliases: pd.DataFrame) -> None:
-    """Stage the run's resolution (key -> canonical key -> entity id), point staged rows at it
-    and stage the rebuilt entity table."""
-    for table in ("stg_key_map", "stg_entity_aliases", "stg_entities"):
+def staged_entities(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The entities the run recomputed, as they will be published (new and changed ones)."""
+    return con.execute("SELECT * FROM stg_entities").df()
+
+
+def resolve_entities(con: duckdb.DuckDBPyConnection) -> int:
+    """Re-resolve the keys the staged run can affect, corpus-wide, and stage the entities they
+    change; returns how many keys were re-resolved. Safe to call again after the audit removed
+    staged rows: it starts from the published warehouse and the staging as they are."""
+    if not lookups_complete(con):
+        return rebuild_entities(con)
+    clear_resolution(con)
+    add_lookups(con, ("stg_mentions", "stg_acronyms"))
+    touched = con.execute(read_dml("touched_entity_keys")).df()
+    look = WarehouseLookups(con, touched)
+    short_keys = {k for (k,) in con.execute(read_dml("touched_acronym_shorts")).fetchall()}
+    scope = keys_to_reresolve(set(touched["key"]), short_keys, look)
+    key_map, aliases = resolve_scope(scope, look)
+    stage_resolution(con, pd.DataFrame({"key": sorted(scope)}, columns=["key"]), key_map, aliases)
+    return note_resolution(con, "delta", len(scope), len(touched))
+
+
+def rebuild_entities(con: duckdb.DuckDBPyConnection) -> int:
+    """Resolve every live key of the corpus and stage the whole entity table (the reference the
+    delta must equal; also how a warehouse without complete lookups starts). Returns the keys."""
+    clear_resolution(con)
+    add_lookups(con, ("stg_mentions", "stg_acronyms", "mentions", "acronyms"))
+    key_map, aliases = resolve_frames(live_keys(con), live_acronyms(con))
+    resolved = con.execute(
+        "SELECT key FROM entity_keys UNION SELECT alias_key FROM entity_aliases").df()
+    resolved = pd.concat([resolved, key_map[["key"]], aliases[["alias_key"]].rename(columns={"alias_key": "key"})])
+    resolved = resolved.drop_duplicates()
+    con.execute("INSERT INTO stg_entity_scope SELECT entity_id FROM entities")
+    stage_resolution(con, resolved, key_map, aliases)
+    return note_resolution(con, "rebuild", len(resolved), len(key_map))
+
+
+# --- staging ------------------------------------------------------------------------------------
+
+
+def clear_resolution(con: duckdb.DuckDBPyConnection) -> None:
+    """Empty what resolution stages."""
+    for table in RESOLUTION_STAGING:
         con.execute(f"DELETE FROM {table}")
+
+
+def stage_resolution(con: duckdb.DuckDBPyConnection, resolved: pd.DataFrame, key_map: pd.DataFrame,
+                     aliases: pd.DataFrame) -> None:
+    """Stage the re-resolved keys with their new rows, point staged rows at their entities, and
+    recompute the entities concerned."""
+    insert_frame(con, "stg_resolved_keys", resolved)
     insert_frame(con, "stg_key_map", key_map)
     insert_frame(con, "stg_entity_aliases", aliases)
+    execute_script(con, read_dml("entity_scope"))
     for table in ("stg_mentions", "stg_acronyms"):
         con.execute(f"UPDATE {table} SET entity_id = k.entity_id FROM stg_key_map k WHERE {table}.key = k.key")
     execute_script(con, read_dml("stage_entities"))
 
 
-def staged_entities(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """The rebuilt entity table staged for publishing."""
-    return con.execute("SELECT * FROM stg_entities").df()
+def note_resolution(con: duckdb.DuckDBPyConnection, mode: str, n_keys: int, n_touched: int) -> int:
+    """Record how much the latest resolution did (``entity_index.state``); returns ``n_keys``."""
+    n_entities = con.execute("SELECT count(*) FROM stg_entity_scope").fetchone()[0]
+    set_state(con, "last_resolution", json.dumps(
+        {"mode": mode, "keys_touched": n_touched, "keys_resolved": n_keys, "entities_recomputed": n_entities}))
+    return n_keys
 
 
-def resolve_entities(con: duckdb.DuckDBPyConnection) -> int:
-    """Resolve every live mention key to an entity (corpus-wide), stage the entity table; returns
-    how many keys were resolved."""
-    key_map, aliases = resolve_frames(live_keys(con), live_acronyms(con))
-    apply_entity_resolution(con, key_map, aliases)
-    return len(key_map)
+def last_resolution(con: duckdb.DuckDBPyConnection) -> dict | None:
+    """What the latest resolution did: mode (delta or rebuild), keys touched, keys re-resolved and
+    entities recomputed; None before the first."""
+    row = con.execute("SELECT value FROM entity_index.state WHERE name = 'last_resolution'").fetchone()
+    return json.loads(row[0]) if row else None
+
+
+# --- lookups ------------------------------------------------------------------------------------
+
+
+def lookups_complete(con: duckdb.DuckDBPyConnection) -> bool:
+    """Do the lookups of ``entity_index`` cover every published key, and were the published entity
+    tables made by this resolution? (Set by ``publish_entities.sql``; not before the first run.)"""
+    row = con.execute("SELECT value FROM entity_index.state WHERE name = ?", [LOOKUPS_COMPLETE]).fetchone()
+    return row is not None
+
+
+def set_state(con: duckdb.DuckDBPyConnection, name: str, value: str) -> None:
+    """Store one ``entity_index.state`` value."""
+    con.execute("INSERT OR REPLACE INTO entity_index.state VALUES (?, ?)", [name, value])
+
+
+def add_lookups(con: duckdb.DuckDBPyConnection, tables: tuple[str, ...]) -> None:
+    """Add the person surnames and acronym short-form keys of ``tables``' rows that the lookups lack."""
+    for table in tables:
+        persons = con.execute(
+            f"SELECT DISTINCT key FROM {table} WHERE key LIKE 'PER:%' "
+            "AND key NOT IN (SELECT key FROM entity_index.person_surnames)").fetchall()
+        insert_frame(con, "entity_index.person_surnames", pd.DataFrame(
+            [(k, parse_person_key(k)[0]) for (k,) in persons], columns=["key", "surname"]), ignore=True)
+        if "acronyms" in table:
+            forms = con.execute(
+                f"SELECT DISTINCT short_form FROM {table} "
+                "WHERE short_form NOT IN (SELECT short_form FROM entity_index.acronym_shorts)").fetchall()
+            insert_frame(con, "entity_index.acronym_shorts", pd.DataFrame(
+                [(f, acronym_key(f)) for (f,) in forms], columns=["short_form", "short_key"]), ignore=True)
+
+
+class WarehouseLookups:
+    """:class:`~newsetl.extractors.entities.corpus.CorpusLookups` over the published warehouse and
+    the run's staging. ``touched`` (key, is_live) are the keys the run touches: whether they stay
+    live was computed from the mentions; any other key is live if the published resolution has it."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, touched: pd.DataFrame):
+        self.con = con
+        self.touched = set(touched["key"])
+        self.touched_live = set(touched.loc[touched["is_live"].astype(bool), "key"])
+
+    def _values(self, query: str, values: set[str]) -> set[str]:
+        """The first column of ``query`` run with ``values`` as the view ``_values(value)``."""
+        if not values:
+            return set()
+        self.con.register("_values", pd.DataFrame({"value": sorted(values)}))
+        try:
+            return {row[0] for row in self.con.execute(read_dml(query)).fetchall()}
+        finally:
+            self.con.unregister("_values")
+
+    def live(self, keys: set[str]) -> set[str]:
+        """The keys among ``keys`` that are live after the run."""
+        return (keys & self.touched_live) | self._values("published_keys", keys - self.touched)
+
+    def persons_named(self, surnames: set[str]) -> set[str]:
+        """Live person keys with one of ``surnames``."""
+        published = self._values("persons_named", surnames) - self.touched
+        touched = {k for k in self.touched_live if k.startswith("PER:") and parse_person_key(k)[0] in surnames}
+        return published | touched
+
+    def definers_of(self, long_keys: set[str]) -> set[str]:
+        """Short-form keys of definitions (published or staged) of the long forms ``long_keys``."""
+        return self._values("acronym_definers", long_keys)
+
+    def definitions_of(self, short_keys: set[str]) -> pd.DataFrame:
+        """Live definitions of the acronyms whose keys are ``short_keys``."""
+        if not short_keys:
+            return live_acronyms(self.con).head(0)
+        self.con.register("_values", pd.DataFrame({"value": sorted(short_keys)}, columns=["value"]))
+        try:
+            return self.con.execute(read_dml("acronym_definitions")).df()
+        finally:
+            self.con.unregister("_values")

@@ -18,7 +18,7 @@ from typing import Callable, Iterable, TypeVar
 import duckdb
 import pandas as pd
 
-from newsetl.warehouse.db import execute_script, read_dml
+from newsetl.warehouse.db import execute_script, read_dml, transaction
 
 MAX_QUERY_CHARS = 1000
 SNIPPET_CHARS = 220
@@ -101,14 +101,8 @@ def _reindex(con: duckdb.DuckDBPyConnection, n: int) -> int:
 
 def _in_transaction(con: duckdb.DuckDBPyConnection, work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
     """Run ``work`` in one transaction: all of it or none of it is visible."""
-    con.execute("BEGIN TRANSACTION")
-    try:
-        result = work(con)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    return result
+    with transaction(con):
+        return work(con)
 
 
 def has_index(con: duckdb.DuckDBPyConnection) -> bool:

@@ -15,7 +15,7 @@ from newsetl.schemas.records import RawUnit
 from newsetl.schemas.tables import RECORD_TABLES
 from newsetl.warehouse.classify import (BatchOutcome, RunState, SourceState, classify_result, classify_unchanged,
                                         is_unchanged)
-from newsetl.warehouse.db import insert_frame, with_frame, writer
+from newsetl.warehouse.db import insert_frame, transaction, with_frame, writer
 from newsetl.warehouse.runs import utcnow
 
 INPUT_COLUMNS = ["source_uri", "source_id", "raw_hash", "outcome", "doc_id", "duplicate_of", "reason_code"]
@@ -97,18 +97,13 @@ def stage_batch(warehouse: Path, run_id: str, state: RunState, results: list[Uni
 
 def _stage_in_one_transaction(con, run_id, results, docs, doc_outcomes, records, rejects, inputs) -> None:
     """Write a classified batch to staging atomically, so a retried batch starts clean."""
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         store_raw(con, run_id, [(r.raw_hash, r.raw) for r in results])
         stage_documents(con, run_id, docs, doc_outcomes)
         for table, rows in records.items():
             stage_records(con, table, rows)
         stage_quarantine(con, run_id, rejects)
         stage_inputs(con, run_id, inputs)
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
 
 
 def reject_quarantine_row(result: UnitResult) -> dict[str, Any]:

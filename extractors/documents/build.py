@@ -18,10 +18,8 @@ and is named in ``extra["warnings"]``.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
@@ -36,6 +34,7 @@ from newsetl.extractors.sources.names import http_url
 from newsetl.extractors.sources.warc import WarcDamage, parse_record, parse_warc_date
 from newsetl.extractors.documents.html import clean_html, parse_iso_datetime, plausible_naive_utc
 from newsetl.extractors.documents.plaintext import parse_plaintext
+from newsetl.schemas.keys import sha256_hex
 from newsetl.schemas.records import Document, RawUnit, Reject
 
 EXTRACTOR_VERSION = "documents/4"
@@ -103,16 +102,6 @@ class Rejected(Exception):
         self.message = message
 
 
-def build_documents(units: Iterable[RawUnit]) -> tuple[list[Document], list[Reject]]:
-    """Build a document or a reject from every unit."""
-    documents: list[Document] = []
-    rejects: list[Reject] = []
-    for unit in units:
-        result = build_document(unit)
-        (documents if isinstance(result, Document) else rejects).append(result)
-    return documents, rejects
-
-
 def build_document(unit: RawUnit) -> Document | Reject:
     """Turn one raw unit into a cleaned Document, or a Reject saying why it cannot be one."""
     try:
@@ -127,10 +116,10 @@ def build_document(unit: RawUnit) -> Document | Reject:
         else:
             raise Rejected(
                 "unsupported_format",
-                f"unsupported file type (expected .txt, .html, .htm, .jsonl or .warc, optionally .gz)",
+                "unsupported file type (expected .txt, .html, .htm, .jsonl or .warc, optionally .gz)",
             )
         if not extracted.text.strip():
-            raise Rejected("empty_text", f"no text is left after cleaning")
+            raise Rejected("empty_text", "no text is left after cleaning")
         return _document(unit, decoded.encoding, extracted)
     except Rejected as rejected:
         return make_reject(unit, rejected.reason_code, rejected.message)
@@ -177,7 +166,7 @@ def extract_html(unit: RawUnit, html: str, url: str | None = None) -> Extracted:
     """An HTML page: its main text and declared metadata; rejects a page without main text."""
     page = clean_html(html, url=url)
     if page is None:
-        raise Rejected("no_main_text", f"the HTML page has no extractable main text")
+        raise Rejected("no_main_text", "the HTML page has no extractable main text")
     return Extracted(
         text=page.body,
         title=page.title,
@@ -429,11 +418,6 @@ def _document(unit: RawUnit, encoding: str, extracted: Extracted) -> Document:
 def doc_id_for(source_id: str) -> str:
     """The stable document id of a source: the first 16 hex digits of sha256("doc:" + source_id)."""
     return sha256_hex(f"doc:{source_id}".encode("utf-8"))[:16]
-
-
-def sha256_hex(data: bytes) -> str:
-    """Hex SHA-256 of ``data``."""
-    return hashlib.sha256(data).hexdigest()
 
 
 def domain_of(url: str | None) -> str | None:

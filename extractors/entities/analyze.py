@@ -38,11 +38,11 @@ Normal forms:
   one gender (or the plural, after «братьев», «сестёр») by their pymorphy3 name tags
   (Name/Surn/Patr), indeclinable and unknown names included (``entities_persons``).
 - Long texts are analysed in windows of at most 20 000 characters cut at line breaks,
-  sentence ends or spaces (``entities_windows``), the NER tagger seeing one paragraph at
+  sentence ends or spaces (:mod:`windows`), the NER tagger seeing one paragraph at
   a time, so memory does not grow with the text and offsets stay exact.
 
 Public API: :func:`extract_mentions`, :func:`extract_acronyms`, :func:`analyze`,
-:func:`analyze_batch`, and (re-exported) :func:`resolve_keys`, :func:`entity_id`,
+and (re-exported) :func:`resolve_keys`, :func:`entity_id`,
 :func:`canonical_names`.
 """
 from __future__ import annotations
@@ -57,6 +57,7 @@ from newsetl.extractors.entities.norm import Normalizer, fold, person_key, phras
 from newsetl.extractors.entities.persons import is_plural_kin
 from newsetl.extractors.entities.resolve import canonical_names, entity_id, resolve_keys
 from newsetl.extractors.entities.spans import SUPRANATIONAL_ORGS, SpanFixer
+from newsetl.extractors import models
 from newsetl.extractors.entities.syntax import SentenceParses, is_multiword, sentence_ranges
 from newsetl.extractors.entities.windows import paragraph_ranges, text_windows
 from newsetl.schemas.records import Acronym, Mention
@@ -64,7 +65,7 @@ from newsetl.schemas.records import Acronym, Mention
 ENTITY_EXTRACTOR_VERSION = "entities/4"
 
 __all__ = [
-    "ENTITY_EXTRACTOR_VERSION", "extract_mentions", "extract_acronyms", "analyze", "analyze_batch",
+    "ENTITY_EXTRACTOR_VERSION", "extract_mentions", "extract_acronyms", "analyze",
     "resolve_keys", "entity_id", "canonical_names", "load_models",
 ]
 
@@ -85,12 +86,8 @@ class Models:
 
 @cache
 def load_models() -> Models:
-    """Load the bundled Natasha models once per process."""
-    from natasha import NewsEmbedding, NewsMorphTagger, NewsNERTagger, NewsSyntaxParser, Segmenter
-    from pymorphy3 import MorphAnalyzer
-
-    embedding = NewsEmbedding()
-    vocab = MorphAnalyzer()
+    """Load the bundled Natasha models once per process (see :mod:`newsetl.extractors.models`)."""
+    vocab = models.morph()
     normalizer = Normalizer(vocab)
 
     @lru_cache(maxsize=100_000)
@@ -102,8 +99,7 @@ def load_models() -> Models:
     def is_first_name(word: str) -> bool:
         return any("Name" in p.tag and p.tag.case == "nomn" for p in vocab.parse(word))
 
-    return Models(Segmenter(), NewsMorphTagger(embedding), NewsNERTagger(embedding), NewsSyntaxParser(embedding),
-                  normalizer, lemma, is_first_name)
+    return Models(*models.natasha(), normalizer, lemma, is_first_name)
 
 
 @dataclass(frozen=True)
@@ -328,8 +324,3 @@ def shift_acronym(acronym: Acronym, chars: int) -> Acronym:
     return replace(acronym, short_start=acronym.short_start + chars, short_stop=acronym.short_stop + chars,
                    long_start=acronym.long_start + chars, long_stop=acronym.long_stop + chars)
 
-
-def analyze_batch(texts: list[str]) -> list[tuple[list[Mention], list[Acronym]]]:
-    """:func:`analyze` for each text, models loaded once."""
-    load_models()
-    return [analyze(text) for text in texts]

@@ -20,7 +20,7 @@ import re
 from functools import lru_cache
 from typing import Callable, Sequence
 
-from newsetl.extractors.entities.persons import PersonNormalizer
+from newsetl.extractors.entities.persons import PersonNormalizer, join_words
 from newsetl.extractors.entities.syntax import SpanSyntax
 
 UD_TO_OC_CASE = {"Nom": "nomn", "Gen": "gent", "Dat": "datv", "Acc": "accs", "Ins": "ablt", "Loc": "loct"}
@@ -161,7 +161,7 @@ class Normalizer:
         if case is None:
             return None
         if case == "nomn":
-            return join_tokens(tokens, words)
+            return join_words(tokens, words)
         number = _number_of(head_tok)
         normal_head = self.inflect(head_tok.text, {"NOUN"}, case, number, None, {"nomn", number})
         if normal_head is None:
@@ -183,7 +183,7 @@ class Normalizer:
                     agreement[dependent.index] = (own_number, self._gender_of(normal))
             if normal is not None:
                 words[dependent.index] = recover_shape(normal, token.text)
-        return join_tokens(tokens, words)
+        return join_words(tokens, words)
 
     def agreeing_modifier(self, word: str, case: str, number: str, gender: str | None) -> str | None:
         """Nominative of an adjective or participle that agrees with a noun in ``case``/``number``/``gender``."""
@@ -197,15 +197,15 @@ class Normalizer:
         words = [t.text for t in tokens]
         head = self._head_index(tokens)
         if head is None:
-            return join_tokens(tokens, words)
+            return join_words(tokens, words)
         head_tok = tokens[head]
         case = UD_TO_OC_CASE.get(head_tok.feats.get("Case", ""))
         if case is None or case == "nomn":
-            return join_tokens(tokens, words)
+            return join_words(tokens, words)
         number = _number_of(head_tok)
         normal_head = self.inflect(head_tok.text, {"NOUN"}, case, number, None, {"nomn", number})
         if normal_head is None:
-            return join_tokens(tokens, words)
+            return join_words(tokens, words)
         words[head] = recover_shape(normal_head, head_tok.text)
         head_gender = self._gender_of(normal_head)
         for i in range(head):
@@ -213,7 +213,7 @@ class Normalizer:
             adj = self.inflect(tokens[i].text, {"ADJF", "PRTF"}, case, number, None, target)
             if adj:
                 words[i] = recover_shape(adj, tokens[i].text)
-        return join_tokens(tokens, words)
+        return join_words(tokens, words)
 
     def _head_index(self, tokens: Sequence) -> int | None:
         """Index of the head noun: the first noun after leading adjectives, if the phrase starts so."""
@@ -322,16 +322,6 @@ def _number_of(token) -> str:
 def _inflectable(word: str) -> bool:
     """A word we may inflect: has letters and is not an acronym in capitals (ФСБ, МГУ)."""
     return bool(_WORD.search(word)) and not (word.isupper() and len(word) > 1)
-
-
-def join_tokens(tokens: Sequence, words: Sequence[str]) -> str:
-    """Join words with single spaces where their tokens were separated, glued where they touched."""
-    parts = []
-    for i, (tok, word) in enumerate(zip(tokens, words)):
-        if i and tok.start > tokens[i - 1].stop:
-            parts.append(" ")
-        parts.append(word)
-    return "".join(parts)
 
 
 # --- keys ----------------------------------------------------------------------------------

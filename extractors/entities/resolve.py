@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
+from functools import lru_cache
 from typing import Iterable, Mapping
 
 from newsetl.extractors.entities.known_acronyms import KNOWN_ACRONYMS
@@ -37,23 +38,29 @@ def resolve_keys(person_and_org_keys: Iterable, acronyms: Iterable) -> dict[str,
     return {alias: _follow(mapping, alias) for alias in mapping if _follow(mapping, alias) != alias}
 
 
+def acronym_key(form: str) -> str:
+    """The organisation key of an acronym or of its long form: "ОДКБ" → "ORG:одкб"."""
+    return "ORG:" + fold(form)
+
+
+@lru_cache(maxsize=1)
+def known_acronym_keys() -> dict[str, str]:
+    """Key of each well-known acronym → key of its long form (the built-in table, as keys)."""
+    return {acronym_key(short): acronym_key(long_form) for short, long_form in sorted(KNOWN_ACRONYMS.items())}
+
+
 def known_acronym_aliases(keys: Iterable[str]) -> dict[str, str]:
     """"ORG:оон" → "ORG:организация объединенных наций" for the well-known acronyms among ``keys``."""
     present = set(keys)
-    aliases = {}
-    for short, long_form in sorted(KNOWN_ACRONYMS.items()):
-        short_key = "ORG:" + fold(short)
-        if short_key in present:
-            aliases[short_key] = "ORG:" + fold(long_form)
-    return aliases
+    return {short: long_key for short, long_key in known_acronym_keys().items() if short in present}
 
 
 def acronym_aliases(acronyms: Iterable) -> dict[str, str]:
     """"ORG:одкб" → the key of its most often seen long form."""
     long_forms: dict[str, Counter] = defaultdict(Counter)
     for acronym in acronyms:
-        short_key = "ORG:" + fold(acronym.short_form)
-        long_key = "ORG:" + fold(acronym.long_normal)
+        short_key = acronym_key(acronym.short_form)
+        long_key = acronym_key(acronym.long_normal)
         if short_key != long_key:
             long_forms[short_key][long_key] += 1
     return {short: min(counts, key=lambda k: (-counts[k], k)) for short, counts in long_forms.items()}

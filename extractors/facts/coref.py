@@ -17,8 +17,8 @@ reader would not resolve the reference either. Organisation values are put in th
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cache
 
+from newsetl.extractors.models import morph
 from newsetl.schemas.records import Mention
 
 MAX_ANTECEDENT_CHARS = 400
@@ -40,17 +40,9 @@ PERSON_PRONOUNS = {
 NAME_GRAMMEMES = ("Name", "Surn", "Patr")
 
 
-@cache
-def morph_vocab():
-    """Natasha's MorphVocab (pymorphy2), loaded once."""
-    from natasha import MorphVocab
-
-    return MorphVocab()
-
-
 def descriptor_type(word: str) -> str | None:
     """"ORG" or "LOC" when ``word`` is an organisation or place descriptor (any case), else None."""
-    for form in morph_vocab().parse(word.lower()):
+    for form in morph().parse(word.lower()):
         if form.tag.POS == "NOUN" and form.normal_form.replace("ё", "е") in DESCRIPTORS:
             return DESCRIPTORS[form.normal_form.replace("ё", "е")]
     return None
@@ -77,7 +69,7 @@ def resolve_descriptor(mentions: Sequence[Mention], word: str, offset: int) -> M
 def name_gender(mention: Mention) -> str | None:
     """"masc" or "femn" from the first word of a person's name that morphology knows as a name."""
     for word in mention.normal.split():
-        for form in morph_vocab().parse(word.lower()):
+        for form in morph().parse(word.lower()):
             if any(grammeme in form.tag for grammeme in NAME_GRAMMEMES) and form.tag.gender in ("masc", "femn"):
                 return form.tag.gender
     return None
@@ -101,11 +93,11 @@ def nominative_phrase(phrase: str) -> str:
     first, space, rest = phrase.partition(" ")
     if not first[:1].isalpha():
         return phrase
-    forms = [f for f in morph_vocab().parse(first.lower()) if f.tag.POS == "NOUN"]
+    forms = [f for f in morph().parse(first.lower()) if f.tag.POS == "NOUN"]
     if not forms or forms[0].tag.case == "nomn":
         return phrase
-    number = {"sing": "Sing", "plur": "Plur"}.get(forms[0].tag.number)
-    nominative = (number and forms[0].inflect({"Nom", number})) or forms[0].inflect({"Nom"})
+    number = forms[0].tag.number
+    nominative = (number and forms[0].inflect({"nomn", number})) or forms[0].inflect({"nomn"})
     if nominative is None:
         return phrase
     word = nominative.word

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
 
+from newsetl.extractors.models import morph
 from newsetl.schemas.facts import NamedEvent
 
 _TRIGGERS = [
@@ -50,14 +50,6 @@ _MAX_ADJECTIVES = 4
 _MAX_TAIL_WORDS = 8
 
 
-@cache
-def _morph():
-    """Natasha's MorphVocab (pymorphy2), shared with the occupation extractor."""
-    from newsetl.extractors.facts.occupations import morph_vocab
-
-    return morph_vocab()
-
-
 @dataclass(frozen=True, slots=True)
 class _Word:
     text: str
@@ -70,7 +62,7 @@ class _Word:
 
     def forms(self, *pos: str):
         """Morphological readings of the word with one of the parts of speech ``pos``."""
-        return [f for f in _morph().parse(self.text.lower()) if f.tag.POS in pos] if self.is_word else []
+        return [f for f in morph().parse(self.text.lower()) if f.tag.POS in pos] if self.is_word else []
 def _kind(trigger: str) -> str | None:
     for pattern, kind in _TRIGGERS:
         if re.fullmatch(pattern, trigger, re.I):
@@ -164,7 +156,7 @@ def _tail_end(words: list[_Word], trigger: int) -> int:
         if word.text[0].isupper():
             break
         readings = word.forms("NOUN", "ADJF", "PRTF")
-        if not readings or _morph().parse(word.text)[0].tag.POS not in ("NOUN", "ADJF", "PRTF"):
+        if not readings or morph().parse(word.text)[0].tag.POS not in ("NOUN", "ADJF", "PRTF"):
             break
         if not after_preposition and not any(f.tag.case == "gent" for f in readings):
             break

@@ -24,9 +24,7 @@ from collections.abc import Iterable, Iterator
 
 from newsetl.extractors.sources.accounting import ReadStats
 from newsetl.extractors.sources.decoding import DecodeError, decode_bytes
-from newsetl.extractors.sources.discovery import (  # noqa: F401 - the package's public names
-    FORMAT_BY_SUFFIX, UNSUPPORTED, InputNotFound, Scan, SourceFile, file_format, scan,
-)
+from newsetl.extractors.sources.discovery import SourceFile
 from newsetl.extractors.sources.limits import (
     DEFAULT_MAX_UNIT_BYTES, KEPT_PREFIX_BYTES, BoundedBuffer, check_max_unit_bytes, kept_prefix_bytes,
     too_large_message,

@@ -14,8 +14,13 @@ def deployments() -> list[dict]:
     return config["deployments"]
 
 
+def named(name: str) -> dict:
+    (found,) = [d for d in deployments() if d["name"] == name]
+    return found
+
+
 def test_prefect_yaml_declares_a_scheduled_ingest_deployment():
-    (deployment,) = deployments()
+    deployment = named("inbox-every-15-minutes")
     assert deployment["entrypoint"] == "flows/ingest.py:ingest"
     assert deployment["schedules"][0]["interval"] == 900
     assert deployment["parameters"]["paths"] == ["inbox/"]
@@ -33,3 +38,13 @@ def test_deployment_entrypoint_and_parameters_match_the_flow_signature(monkeypat
         assert required <= set(params), "prefect.yaml misses a required parameter"
         validated = flow.validate_parameters(params)
         assert validated["paths"] == ["inbox/"] and validated["workers"] == 2
+
+
+def test_dask_variant_runs_the_same_flow_on_a_scheduler_one_run_at_a_time():
+    names = [d["name"] for d in deployments()]
+    assert names == ["inbox-every-15-minutes", "inbox-on-dask"]
+    dask = named("inbox-on-dask")
+    assert dask["entrypoint"] == named("inbox-every-15-minutes")["entrypoint"]
+    assert dask["concurrency_limit"] == 1
+    assert dask["parameters"]["dask"].startswith("tcp://")
+    assert dask["parameters"]["paths"] == ["inbox/"]

@@ -58,3 +58,36 @@ CREATE TABLE IF NOT EXISTS stg_key_map (
     entity_id      VARCHAR NOT NULL
 );
 CREATE TABLE IF NOT EXISTS stg_entity_aliases AS SELECT * FROM entity_aliases WITH NO DATA;
+
+-- Incremental resolution (warehouse/entities.py) stages a delta: the keys it re-resolved (publish
+-- replaces their rows of entity_keys and entity_aliases with stg_key_map and stg_entity_aliases)
+-- and the entities it recomputed (publish replaces them with stg_entities, which holds those of
+-- them that still have a mention).
+CREATE TABLE IF NOT EXISTS stg_resolved_keys (
+    key  VARCHAR PRIMARY KEY
+);
+CREATE TABLE IF NOT EXISTS stg_entity_scope (
+    entity_id  VARCHAR PRIMARY KEY
+);
+
+-- Lookups that let a run find the keys its changes affect without reading the corpus; each row is
+-- a pure function of its key, so a row of a key no longer live is harmless. Internal: the schema
+-- is not part of the published warehouse (and is not exported).
+CREATE SCHEMA IF NOT EXISTS entity_index;
+-- Every person key with its surname (resolve.parse_person_key).
+CREATE TABLE IF NOT EXISTS entity_index.person_surnames (
+    key      VARCHAR PRIMARY KEY,
+    surname  VARCHAR NOT NULL
+);
+-- Every acronym short form with its key ("ОДКБ" -> "ORG:одкб").
+CREATE TABLE IF NOT EXISTS entity_index.acronym_shorts (
+    short_form  VARCHAR PRIMARY KEY,
+    short_key   VARCHAR NOT NULL
+);
+CREATE INDEX IF NOT EXISTS acronym_shorts_by_key ON entity_index.acronym_shorts (short_key);
+-- 'lookups_complete' once the lookups cover every published key; 'last_resolution' the counts of
+-- the latest resolution (JSON).
+CREATE TABLE IF NOT EXISTS entity_index.state (
+    name   VARCHAR PRIMARY KEY,
+    value  VARCHAR NOT NULL
+);

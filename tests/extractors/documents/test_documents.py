@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from newsetl.extractors.documents.build import EXTRACTOR_VERSION, build_document, build_documents, domain_of
-from newsetl.extractors.sources.files import read_units, scan
+from newsetl.extractors.documents.build import EXTRACTOR_VERSION, build_document, domain_of
+from newsetl.extractors.sources.discovery import scan
+from newsetl.extractors.sources.files import read_units
 from newsetl.schemas.records import Document, RawUnit, Reject
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -15,6 +16,12 @@ BAD_FIXTURES = ROOT / "tests" / "fixtures" / "bad"
 SEEDS = ROOT / "samples" / "seeds"
 FACTRU = ROOT / "tests" / "data" / "factru-dev" / "documents.jsonl"
 HTML_PAGE = ROOT / "samples" / "html" / "c4a3637c6696f238.html"
+
+
+def build_documents(units) -> tuple[list[Document], list[Reject]]:
+    """Build a document or a reject from every unit."""
+    results = [build_document(unit) for unit in units]
+    return [r for r in results if isinstance(r, Document)], [r for r in results if isinstance(r, Reject)]
 
 
 def build_from(*paths: Path) -> tuple[list[Document], list[Reject]]:

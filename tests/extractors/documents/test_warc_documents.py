@@ -12,8 +12,9 @@ from warcio.warcwriter import WARCWriter
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "sources"))
 from warc_files import WARC_DATE, Rec, article, standard_records, warc_bytes  # noqa: E402
 
-from newsetl.extractors.documents.build import build_document, build_documents  # noqa: E402
-from newsetl.extractors.sources.files import read_units, scan  # noqa: E402
+from newsetl.extractors.documents.build import build_document  # noqa: E402
+from newsetl.extractors.sources.discovery import scan  # noqa: E402
+from newsetl.extractors.sources.files import read_units  # noqa: E402
 from newsetl.schemas.records import DATE_EVIDENCE, INPUT_FORMATS, Document, RawUnit, Reject  # noqa: E402
 
 
@@ -24,7 +25,8 @@ def crawl(tmp_path_factory):
     path = tmp_path_factory.mktemp("warc") / "crawl.warc.gz"
     path.write_bytes(warc_bytes(standard_records() + [cut], gz=True)[:-150])
     units = list(read_units(scan([str(path)]).files))
-    return units, build_documents(units)
+    results = [build_document(unit) for unit in units]
+    return units, ([r for r in results if isinstance(r, Document)], [r for r in results if isinstance(r, Reject)])
 
 
 @pytest.mark.parametrize(

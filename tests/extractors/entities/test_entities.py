@@ -12,7 +12,6 @@ from razdel import sentenize
 from newsetl.extractors.entities.analyze import (
     ENTITY_EXTRACTOR_VERSION,
     analyze,
-    analyze_batch,
     canonical_names,
     entity_id,
     extract_acronyms,
@@ -572,10 +571,10 @@ def test_entity_id_is_sha256_prefix():
 
 
 # --- API --------------------------------------------------------------------------------------------------
-def test_batch_equals_single_calls():
+def test_repeated_calls_agree_and_empty_text_has_no_records():
     texts = ["Глава ОАО «Газпром» Алексей Миллер пообещал.", "", "Саммит ОДКБ прошёл в Астане."]
-    assert analyze_batch(texts) == [analyze(t) for t in texts]
-    assert analyze_batch(texts)[1] == ([], [])
+    assert [analyze(t) for t in texts] == [analyze(t) for t in texts]
+    assert analyze("") == ([], [])
 
 
 def test_version_is_set():

@@ -8,7 +8,8 @@ import zlib
 import pytest
 
 from newsetl.extractors.documents.build import build_document
-from newsetl.extractors.sources.files import read_units, scan
+from newsetl.extractors.sources.discovery import scan
+from newsetl.extractors.sources.files import read_units
 from newsetl.extractors.sources.limits import DEFAULT_MAX_UNIT_BYTES, KEPT_PREFIX_BYTES
 
 MIB = 1 << 20

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from newsetl.extractors.sources.files import InputNotFound, SourceFile, file_format, read_units, scan
+from newsetl.extractors.sources.discovery import InputNotFound, SourceFile, file_format, scan
+from newsetl.extractors.sources.files import read_units
 
 BAD_FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "bad"
 NEWS_TEXT = "date 2026-01-29 Заголовок\n\nВ Москве открылся новый парк.\n"

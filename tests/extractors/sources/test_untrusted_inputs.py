@@ -8,7 +8,8 @@ import pytest
 
 from newsetl.extractors.documents.build import build_document
 from newsetl.extractors.sources.accounting import ReadStats
-from newsetl.extractors.sources.files import read_units, scan
+from newsetl.extractors.sources.discovery import scan
+from newsetl.extractors.sources.files import read_units
 from newsetl.extractors.sources.names import safe_text
 from warc_files import article, standard_records, warc_bytes
 

@@ -5,7 +5,8 @@ import re
 import pytest
 
 from newsetl.extractors.sources.accounting import ReadStats
-from newsetl.extractors.sources.files import read_units, scan
+from newsetl.extractors.sources.discovery import scan
+from newsetl.extractors.sources.files import read_units
 from newsetl.extractors.sources.limits import KEPT_PREFIX_BYTES
 from warc_files import Rec, article, standard_records, warc_bytes
 

@@ -1,10 +1,21 @@
--- Rebuild the entity table from every live mention, resolved through stg_key_map.
+-- Recompute the entities in stg_entity_scope from every live mention of their keys: the keys the
+-- run re-resolved (stg_key_map) and the published keys of those entities it left alone. An entity
+-- with no live mention left gets no row (publish deletes it).
 INSERT INTO stg_entities
-WITH live_mentions AS (
+WITH members AS (
+    SELECT key, canonical_key, entity_id FROM stg_key_map
+    WHERE entity_id IN (SELECT entity_id FROM stg_entity_scope)
+    UNION ALL
+    SELECT key, canonical_key, entity_id FROM entity_keys
+    WHERE entity_id IN (SELECT entity_id FROM stg_entity_scope)
+      AND key NOT IN (SELECT key FROM stg_resolved_keys)
+),
+live_mentions AS (
     SELECT m.doc_id, m.normal, m.key, d.published_at
     FROM mentions AS m
     JOIN documents AS d USING (doc_id)
     WHERE m.doc_id NOT IN (SELECT doc_id FROM stg_document_runs)
+      AND m.key IN (SELECT key FROM members)
     UNION ALL
     SELECT m.doc_id, m.normal, m.key, d.published_at
     FROM stg_mentions AS m
@@ -13,7 +24,7 @@ WITH live_mentions AS (
 resolved AS (
     SELECT l.*, k.entity_id, k.canonical_key
     FROM live_mentions AS l
-    JOIN stg_key_map AS k USING (key)
+    JOIN members AS k USING (key)
 ),
 name_votes AS (
     SELECT entity_id, normal, count(*) AS n, bool_or(key = canonical_key) AS from_canonical

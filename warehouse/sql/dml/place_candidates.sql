@@ -1,0 +1,53 @@
+-- The LOC entities to (re)link: those the run's entity resolution staged (new or changed), and any
+-- live LOC entity without a link of the current linker version; each with the canonical names of
+-- the other places in its documents and its stored link. Works whether resolution staged the
+-- whole entity table or only a delta: staged entities and keys override the published ones.
+WITH live_entities AS (
+    SELECT entity_id, type, canonical_name, aliases FROM stg_entities
+    UNION ALL
+    SELECT entity_id, type, canonical_name, aliases FROM entities
+    WHERE entity_id NOT IN (SELECT entity_id FROM stg_entities)
+),
+key_map AS (
+    SELECT key, entity_id FROM stg_key_map
+    UNION ALL
+    SELECT key, entity_id FROM entity_keys WHERE key NOT IN (SELECT key FROM stg_key_map)
+),
+candidates AS (
+    SELECT entity_id FROM stg_entities WHERE type = 'LOC'
+    UNION
+    SELECT e.entity_id
+    FROM live_entities AS e
+    LEFT JOIN places AS p USING (entity_id)
+    WHERE e.type = 'LOC' AND (p.entity_id IS NULL OR p.linker_version <> $linker_version)
+),
+live_mentions AS (
+    SELECT doc_id, key FROM mentions
+    WHERE doc_id NOT IN (SELECT doc_id FROM stg_document_runs)
+    UNION ALL
+    SELECT doc_id, key FROM stg_mentions
+),
+doc_places AS (
+    SELECT DISTINCT l.doc_id, e.entity_id, e.canonical_name
+    FROM live_mentions AS l
+    JOIN key_map AS k USING (key)
+    JOIN live_entities AS e ON e.entity_id = k.entity_id AND e.type = 'LOC'
+),
+candidate_docs AS (
+    SELECT DISTINCT doc_id FROM doc_places WHERE entity_id IN (SELECT entity_id FROM candidates)
+),
+contexts AS (
+    SELECT a.entity_id, list_sort(list_distinct(list(b.canonical_name))) AS context
+    FROM doc_places AS a
+    JOIN doc_places AS b ON b.doc_id = a.doc_id AND b.entity_id <> a.entity_id
+    WHERE a.doc_id IN (SELECT doc_id FROM candidate_docs)
+      AND a.entity_id IN (SELECT entity_id FROM candidates)
+    GROUP BY a.entity_id
+)
+SELECT e.entity_id, e.canonical_name, e.aliases, coalesce(c.context, []::VARCHAR[]) AS context,
+       p.link_basis, p.linker_version
+FROM live_entities AS e
+JOIN candidates USING (entity_id)
+LEFT JOIN contexts AS c USING (entity_id)
+LEFT JOIN places AS p USING (entity_id)
+ORDER BY e.entity_id
