@@ -84,12 +84,30 @@ def server_env(home: Path, **extra: str) -> dict[str, str]:
 
 
 def spawn(args: list[str], home: Path, log_name: str, env: dict[str, str], append: bool) -> subprocess.Popen:
-    """Start a detached child in its own session (so stopping it reaches its whole group), its
-    output to ``<home>/<log_name>``."""
+    """Start a detached child in its own session (so stopping it reaches its whole group, and a
+    Ctrl-C in the terminal reaches only newsetl), its output to ``<home>/<log_name>``."""
     home.mkdir(parents=True, exist_ok=True)
     with (home / log_name).open("ab" if append else "wb") as log:
         return subprocess.Popen(args, cwd=home, env=env, stdin=subprocess.DEVNULL, stdout=log,
                                 stderr=subprocess.STDOUT, start_new_session=True)
+
+
+# Run ``python <args>`` so that Linux sends it SIGTERM when newsetl dies, even by SIGKILL: set the
+# parent-death signal, give up if the parent is already gone, then become the real command.
+TIED_LAUNCHER = """import ctypes, os, signal, sys
+try:
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)
+except (OSError, AttributeError):
+    pass
+if os.getppid() != int(sys.argv[1]):
+    sys.exit(0)
+os.execv(sys.executable, [sys.executable, *sys.argv[2:]])
+"""
+
+
+def tied_to_me(python_args: list[str]) -> list[str]:
+    """The command line that runs ``python <python_args>`` tied to this process's life."""
+    return [sys.executable, "-c", TIED_LAUNCHER, str(os.getpid()), *python_args]
 
 
 def wait_until_healthy(process: subprocess.Popen, api_url: str, log: Path, timeout: float,
@@ -236,14 +254,14 @@ class RunServer:
     """Prefect's API for this process only, like Prefect's ephemeral mode but started before the
     run's imports, quiet (its output goes to ``<home>/run-server.log``), on a seeded database."""
 
-    def __init__(self, home: Path):
+    def __init__(self, home: Path, port: int | None = None):
         self.home = home
-        self.port = free_port()
+        self.port = port or free_port()
         self.api_url = f"http://127.0.0.1:{self.port}/api"
         self.fresh = not prefect_db.seed_home(home) and not (home / prefect_db.DB_FILE).exists()
         self.ready = False
-        args = [sys.executable, "-m", "uvicorn", "--factory", "prefect.server.api.server:create_app",
-                "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "error", "--lifespan", "on"]
+        args = tied_to_me(["-m", "uvicorn", "--factory", "prefect.server.api.server:create_app",
+                           "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "error", "--lifespan", "on"])
         # No block catalogue: newsetl uses no blocks and nobody browses a one-run server (0.5 s);
         # a `prefect server start` on this home registers it.
         env = server_env(home, PREFECT_SERVER_UI_ENABLED="false", PREFECT_UI_ENABLED="0",
@@ -309,9 +327,12 @@ def api_for_run(settings: Settings) -> ApiChoice:
     and run servers it sets ``PREFECT_API_URL``, which Prefect reads when it is imported; when
     Prefect was imported before, :meth:`ApiChoice.settings` applies the choice around the run."""
     global _RUN_SERVER
+    if _RUN_SERVER and os.environ.get("PREFECT_API_URL") == _RUN_SERVER.api_url:
+        if not _RUN_SERVER.alive():  # Prefect keeps the URL it read at import: restart on the same port
+            _RUN_SERVER = RunServer(_RUN_SERVER.home, _RUN_SERVER.port)
+        return ApiChoice("run-server", _RUN_SERVER.api_url, _RUN_SERVER)
     if os.environ.get("PREFECT_API_URL"):
-        mode = "run-server" if _RUN_SERVER and os.environ["PREFECT_API_URL"] == _RUN_SERVER.api_url else "user"
-        return ApiChoice(mode, os.environ["PREFECT_API_URL"], _RUN_SERVER if mode == "run-server" else None)
+        return ApiChoice("user", os.environ["PREFECT_API_URL"])
     if os.environ.get("PREFECT_HOME") != str(settings.prefect_home):
         return ApiChoice("prefect", None)
     if record := running_server(settings):

@@ -288,6 +288,32 @@ def search(
 
 
 @app.command()
+def stories(
+    date_from: Optional[datetime] = typer.Option(None, "--from", formats=["%Y-%m-%d"], help="A document published on or after"),
+    date_to: Optional[datetime] = typer.Option(None, "--to", formats=["%Y-%m-%d"], help="A document published on or before"),
+    entity: Optional[str] = typer.Option(None, help="Only stories with a document mentioning this entity (name or alias)"),
+    limit: int = typer.Option(20, min=1, max=1000),
+    fmt: OutputFormat = FormatOpt,
+    warehouse: Optional[Path] = WarehouseOpt,
+    data_dir: Optional[Path] = DataDirOpt,
+) -> None:
+    """The latest stories (documents reporting the same event) with their sizes and sources."""
+    from newsetl.report.listing import Column, Kind, Listing
+    from newsetl.warehouse.stories import latest_stories
+
+    frame = _query(latest_stories, data_dir, warehouse, date_from.date() if date_from else None,
+                   date_to.date() if date_to else None, entity, limit)
+    listing = Listing.from_frame(frame)
+    if fmt is OutputFormat.table:
+        listing.map_column("last_published_at", lambda t: t.strftime("%Y-%m-%d") if t else None)
+        listing.map_column("sources", lambda names: ", ".join(names or []))
+    columns = [Column("story_id", "story", Kind.ID), Column("last_published_at", "last", Kind.ID),
+               Column("n_docs", "docs", Kind.NUMBER), Column("title", "title", Kind.TEXT, 40, 12),
+               Column("sources", "sources", Kind.TEXT, 30, 8)]
+    _emit(listing, fmt, columns, "stories (latest first)", empty="no stories")
+
+
+@app.command()
 def sql(
     query: Optional[str] = typer.Argument(None, help="SQL to run (read-only)"),
     file: Optional[Path] = typer.Option(None, "--file", "-f", exists=True, dir_okay=False, help="Read the SQL from a file"),

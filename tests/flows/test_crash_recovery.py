@@ -49,10 +49,11 @@ def clean(inbox, tmp_path_factory):
             "warehouse": warehouse}
 
 
-def assert_no_leftovers(run, data_dir):
+def stray_processes(run, data_dir):
+    """The run's processes still alive (killed here, so they cannot disturb what follows)."""
     left = leftovers(run, data_dir)
     kill_all(left)
-    assert not left, f"processes left behind by the killed run: {left}"
+    return left
 
 
 def assert_same_as_clean(warehouse, clean):
@@ -72,10 +73,11 @@ def test_kill_then_rerun_equals_clean_build(point, inbox, clean, tmp_path):
     data_dir = tmp_path / "data"
     killed = build(inbox, data_dir, kill={"module": module, "function": function, "when": when, "call": call})
     assert killed.returncode == -9, f"the run was not killed at {point}: {killed.stderr[-2000:]}"
-    assert_no_leftovers(killed, data_dir)
+    left = stray_processes(killed, data_dir)
     rerun = build(inbox, data_dir)
     assert rerun.returncode == 0, rerun.stderr[-3000:]
     assert_same_as_clean(data_dir / "newsetl.duckdb", clean)
+    assert not left, f"processes left behind by the killed run: {left}"
 
 
 def test_run_killed_after_publish_keeps_its_true_counts(inbox, clean, tmp_path):
@@ -104,5 +106,6 @@ def test_one_worker_killed_mid_run(inbox, clean, tmp_path):
     assert run.returncode == 0, run.stderr[-3000:]
     workers = [cmd for cmd in run.seen.values() if "multiprocessing" in cmd and "spawn_main" in cmd]
     assert len(workers) > 2, f"the pool was not restarted after its worker died: {workers}"
-    assert_no_leftovers(run, data_dir)
+    left = stray_processes(run, data_dir)
     assert_same_as_clean(data_dir / "newsetl.duckdb", clean)
+    assert not left, f"processes left behind: {left}"

@@ -4,15 +4,18 @@ its own for the run on a database copied from the per-user template. Nothing is 
 from __future__ import annotations
 
 import json
+import signal
 import sqlite3
+import subprocess
+import time
 import urllib.request
 from pathlib import Path
 
 import psutil
 import pytest
 
-from cli_process import hermetic_env, newsetl, summary_tail
-from conftest import SAMPLES
+from cli_process import NEWSETL, hermetic_env, newsetl, summary_tail
+from conftest import ROOT, SAMPLES
 from newsetl.config import resolve_settings
 from newsetl.flows import prefect_db
 from newsetl.flows.server import healthy, stop_server
@@ -111,9 +114,40 @@ def test_without_a_server_each_run_has_its_own_on_a_seeded_database(folders):
         assert con.execute("select count(*) from flow_run").fetchone() == (1,)
     finally:
         con.close()
-    # The run servers are gone with their runs.
-    assert not [p for p in psutil.process_iter(["cmdline"])
-                if any(str(a) in part or str(b) in part for part in (p.info["cmdline"] or []))]
+    # The run servers (each in its data folder's prefect/) are gone with their runs.
+    assert not [p for p in psutil.process_iter(["cwd"]) if str(p.info["cwd"] or "").startswith((str(a), str(b)))]
+
+
+def test_a_killed_ingest_takes_its_run_server_with_it(folders):
+    env, a, _ = folders
+    cli = subprocess.Popen([*NEWSETL, "ingest", str(SAMPLES), "--data-dir", str(a)], cwd=ROOT, env=env,
+                           stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        server = wait_for_run_server(cli.pid)
+        family = process_family(cli.pid)
+        cli.send_signal(signal.SIGKILL)
+        cli.wait(timeout=30)
+        _, alive = psutil.wait_procs([server], timeout=15)
+        assert not alive, "the run server outlived the killed ingest"
+    finally:
+        for process in process_family(cli.pid) if cli.poll() is None else []:
+            process.kill()
+    _, alive = psutil.wait_procs(family, timeout=15)
+    assert not alive, f"left running: {[p.cmdline() for p in alive]}"
+
+
+def wait_for_run_server(pid: int, timeout: float = 120) -> psutil.Process:
+    """The run server a ``newsetl ingest`` process started, once it runs."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for child in process_family(pid)[1:]:
+            try:
+                if "uvicorn" in child.cmdline():
+                    return child
+            except psutil.NoSuchProcess:
+                pass
+        time.sleep(0.2)
+    raise AssertionError(f"no run server under pid {pid} after {timeout} s")
 
 
 def test_template_refuses_a_database_with_runs(tmp_path):
