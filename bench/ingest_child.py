@@ -19,7 +19,8 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `bench` is a folder of scripts
+sys.path.append(str(Path(__file__).resolve().parent.parent))  # `bench` is a folder of scripts (appended:
+# a snapshot of the code on PYTHONPATH must win over the working tree's `newsetl/` folder)
 
 from bench.timing import StageClock  # noqa: E402
 

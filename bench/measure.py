@@ -98,8 +98,15 @@ class ChildRun:
     wall_s: float
     samples: list[Sample] = field(default_factory=list)
     server_cpu_s: float = 0.0
+    machine_busy_s: float = 0.0   # CPU seconds all processes of the machine used during the run
     load_before: float = 0.0
     load_after: float = 0.0
+
+
+def machine_busy_s() -> float:
+    """CPU seconds the whole machine has been busy (not idle, not waiting for I/O) since boot."""
+    times = psutil.cpu_times()
+    return sum(times) - times.idle - getattr(times, "iowait", 0.0)
 
 
 def child_env(api_url: str | None, client_home: Path) -> dict[str, str]:
@@ -116,7 +123,7 @@ def run_child(script: str, args: list[str], out: Path, env: dict[str, str], log:
               interval: float, server_pid: int | None = None) -> ChildRun:
     """Run ``bench/<script> --out OUT ARGS`` with memory sampling; raise with its log on failure."""
     command = [sys.executable, str(BENCH_DIR / script), "--out", str(out), *args]
-    load_before, server_cpu0 = os.getloadavg()[0], tree_cpu_s(server_pid)
+    load_before, server_cpu0, busy0 = os.getloadavg()[0], tree_cpu_s(server_pid), machine_busy_s()
     t0 = time.perf_counter()
     with log.open("wb") as log_file:
         process = subprocess.Popen(command, env=env, stdout=log_file, stderr=subprocess.STDOUT)
@@ -124,7 +131,7 @@ def run_child(script: str, args: list[str], out: Path, env: dict[str, str], log:
         sampler.start()
         try:
             code = process.wait(timeout=CHILD_TIMEOUT_S)
-        except subprocess.TimeoutExpired:
+        except BaseException:  # timeout, interrupt: the child (its workers die with it) goes too
             process.kill()
             process.wait()
             raise
@@ -135,7 +142,7 @@ def run_child(script: str, args: list[str], out: Path, env: dict[str, str], log:
         tail = log.read_text(encoding="utf-8", errors="replace")[-4000:]
         raise RuntimeError(f"{script} {' '.join(args)} failed with exit code {code}:\n{tail}")
     return ChildRun(json.loads(out.read_text(encoding="utf-8")), wall, sampler.samples,
-                    tree_cpu_s(server_pid) - server_cpu0, load_before, os.getloadavg()[0])
+                    tree_cpu_s(server_pid) - server_cpu0, machine_busy_s() - busy0, load_before, os.getloadavg()[0])
 
 
 # --- the shared Prefect server ------------------------------------------------------------------

@@ -7,6 +7,7 @@ query after the flow is left out) and is also attributed to the stage running wh
 from __future__ import annotations
 
 import bisect
+import os
 
 from bench.measure import ChildRun, Sample
 
@@ -26,14 +27,23 @@ def ingest_record(name: str, kind: str, size: int, docs: int, workers: int, run:
         "prefect_overhead_s": max(0.0, report["flow_s"] - top),
         "counts": report["counts"], "validation_success": report["validation_success"],
         "stages": stages,
-        "cpu": {"main_s": report["main"]["cpu_s"], "workers_s": report["workers"]["cpu_s"],
-                "server_s": run.server_cpu_s},
+        "cpu": cpu_summary(run),
         "memory": memory_summary(samples, report),
         "batch_loop": batch_loop(report, workers),
         "warehouse": report.get("warehouse", {}), "untimed": report.get("untimed", []),
         "load_before": run.load_before, "load_after": run.load_after,
     }
     return record
+
+
+def cpu_summary(run: ChildRun) -> dict[str, float]:
+    """CPU seconds of the ingest's main process, its workers, the Prefect server, and of everything
+    else on the machine during the run (other users' work competing for the cores)."""
+    main, workers = run.report["main"]["cpu_s"], run.report["workers"]["cpu_s"]
+    others = max(0.0, run.machine_busy_s - main - workers - run.server_cpu_s)
+    cpus = os.cpu_count() or 1
+    return {"main_s": main, "workers_s": workers, "server_s": run.server_cpu_s, "others_s": others,
+            "others_share_of_machine": others / (cpus * run.wall_s) if run.wall_s else None}
 
 
 def memory_summary(samples: list[Sample], report: dict) -> dict:

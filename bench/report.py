@@ -57,8 +57,13 @@ def workers_vs_one(runs: dict, analysis: dict, size: int) -> dict:
         return {}
     e2e_wall, e2e_flow = cold["docs"] / cold["wall_s"], cold["docs"] / cold["flow_s"]
     ratio = _ratio(e2e_wall, one)
+    docs = cold["docs"]
     return {"size": size, "workers": cold["workers"], "e2e_docs_per_s": e2e_wall, "flow_docs_per_s": e2e_flow,
             "one_process_docs_per_s": one, "ratio": ratio, "ratio_flow": _ratio(e2e_flow, one),
+            "one_process_cpu_ms_per_doc": analysis["rate"].get("cpu_ms_per_doc") if analysis else None,
+            "e2e_worker_cpu_ms_per_doc": 1000 * cold["cpu"]["workers_s"] / docs,
+            "e2e_main_cpu_ms_per_doc": 1000 * cold["cpu"]["main_s"] / docs,
+            "others_share_of_machine": cold["cpu"].get("others_share_of_machine"),
             "goal": GOALS["workers_vs_one_process"][0], "meets_goal": _meets("workers_vs_one_process", ratio)}
 
 
@@ -154,6 +159,9 @@ def print_headline(result: dict) -> None:
               f"{_f(wk['one_process_docs_per_s'], 1)} docs/s")
         print(f"    ratio (process wall; flow only {_f(wk['ratio_flow'])}){'':<25}{_f(wk['ratio']):>12}{'>=1.8':>9}"
               f"  {_status(wk['meets_goal'])}")
+        print(f"    CPU ms/doc: one process {_f(wk['one_process_cpu_ms_per_doc'], 1)}; in the ingest, workers "
+              f"{_f(wk['e2e_worker_cpu_ms_per_doc'], 1)} + main {_f(wk['e2e_main_cpu_ms_per_doc'], 1)}; other users' work "
+              f"took {100 * (wk['others_share_of_machine'] or 0):.0f} % of the machine meanwhile")
     if rr:
         print(f"(c) rerun of {rr['size']} unchanged docs {_f(rr['rerun_wall_s'], 1)} s vs cold {_f(rr['cold_wall_s'], 1)} s "
               f"(flow {_f(rr['rerun_flow_s'], 1)} vs {_f(rr['cold_flow_s'], 1)} s)")
@@ -168,13 +176,14 @@ def print_headline(result: dict) -> None:
 
 def print_runs(result: dict) -> None:
     print(f"\n{'run':<18}{'docs':>6}{'wall s':>8}{'import':>7}{'flow s':>8}{'prefect':>8}{'main cpu':>9}"
-          f"{'wrk cpu':>8}{'srv cpu':>8}{'peak MB':>8}{'main MB':>8}{'load':>11}  outcomes")
+          f"{'wrk cpu':>8}{'srv cpu':>8}{'others':>7}{'peak MB':>8}{'main MB':>8}{'load':>11}  outcomes")
     for name, run in result["runs"].items():
         counts = ", ".join(f"{k} {v}" for k, v in run["counts"].items() if v and k != "seen")
         mem = run["memory"] or {}
         print(f"{name:<18}{run['docs']:>6}{run['wall_s']:>8.1f}{run['import_s']:>7.1f}{run['flow_s']:>8.1f}"
               f"{run['prefect_overhead_s']:>8.1f}{run['cpu']['main_s']:>9.1f}{run['cpu']['workers_s']:>8.1f}"
-              f"{run['cpu']['server_s']:>8.1f}{mem.get('peak_tree_mb', 0):>8.0f}{mem.get('peak_main_mb', 0):>8.0f}"
+              f"{run['cpu']['server_s']:>8.1f}{100 * (run['cpu'].get('others_share_of_machine') or 0):>6.0f}%"
+              f"{mem.get('peak_tree_mb', 0):>8.0f}{mem.get('peak_main_mb', 0):>8.0f}"
               f"{run['load_before']:>5.1f}->{run['load_after']:<4.1f}  {counts}")
 
 

@@ -32,6 +32,7 @@ import json
 import os
 import platform
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -66,27 +67,45 @@ def load_average() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
 
 
-def code_version() -> dict:
-    """The commit measured, how many tracked files differ from it, and a fingerprint of the sources."""
+def code_version(rev: str | None) -> dict:
+    """What is measured: the working tree (its commit and how many tracked files differ from it) or
+    a committed revision (``--code``), and a fingerprint of the sources."""
     def git(*args: str) -> str:
         proc = subprocess.run(["git", "-C", str(BENCH_DIR.parent), *args], capture_output=True, text=True)
         return proc.stdout.strip() if proc.returncode == 0 else ""
 
-    return {"commit": git("rev-parse", "--short", "HEAD") or None,
+    if rev:
+        return {"measured": f"committed {rev}", "commit": git("rev-parse", "--short", rev) or rev, "changed_files": 0}
+    return {"measured": "working tree", "commit": git("rev-parse", "--short", "HEAD") or None,
             "changed_files": len(git("status", "--porcelain", "--untracked-files=no").splitlines()),
             "sources": source_fingerprint()}
 
 
-def source_fingerprint() -> str:
+def source_fingerprint(root: Path = BENCH_DIR.parent) -> str:
     """A short hash over the package's .py and .sql files, to tell whether they changed mid-bench."""
     digest = hashlib.sha256()
-    root = BENCH_DIR.parent
     for folder in SOURCE_DIRS:
         for path in sorted((root / folder).rglob("*")):
             if path.suffix in (".py", ".sql") and path.is_file():
                 digest.update(str(path.relative_to(root)).encode())
                 digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
+
+
+def snapshot_code(rev: str, folder: Path) -> Path:
+    """The package as committed at ``rev`` (``git archive``; the working tree and git state are not
+    touched), laid out as the ``newsetl`` package pyproject's package-dir maps; returns the folder
+    to put first on ``PYTHONPATH`` (it wins over the editable install, which comes last)."""
+    source = folder / "src"
+    source.mkdir(parents=True)
+    archive = subprocess.run(["git", "-C", str(BENCH_DIR.parent), "archive", "--format=tar", rev],
+                             capture_output=True, check=True)
+    subprocess.run(["tar", "-x", "-C", str(source)], input=archive.stdout, check=True)
+    package = folder / "root" / "newsetl"
+    shutil.copytree(source / "newsetl", package)
+    for name in SOURCE_DIRS[1:]:
+        (package / name).symlink_to(source / name, target_is_directory=True)
+    return folder / "root"
 
 
 # --- the plan -------------------------------------------------------------------------------------
@@ -129,7 +148,10 @@ class Bench:
         return record
 
     def env(self) -> dict[str, str]:
-        return child_env(self.server.api_url if self.server else None, self.work / "prefect-client")
+        env = child_env(self.server.api_url if self.server else None, self.work / "prefect-client")
+        if self.args.code_root:
+            env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(self.args.code_root), env.get("PYTHONPATH")]))
+        return env
 
     def measure_analysis(self, size: int) -> None:
         """The one-process analysis rate and the stage profile on the corpus of ``size``."""
@@ -190,7 +212,7 @@ def notes(bench: Bench, sources_at_start: str) -> list[str]:
     if loads and max(loads) > cpus:
         found.append(f"load average reached {max(loads):.1f} on {cpus} CPUs before some runs: other work shared the "
                      "machine; absolute times are inflated, ratios less so (probes are interleaved against drift)")
-    if source_fingerprint() != sources_at_start:
+    if not bench.args.code and source_fingerprint() != sources_at_start:
         found.append("the package's sources changed while the bench ran (a shared working tree): "
                      "later runs may have measured different code")
     untimed = sorted({m for run in bench.runs.values() for m in run.get("untimed", [])})
@@ -237,6 +259,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--interval", type=float, default=0.2, help="memory sampling interval in seconds (0.2)")
     parser.add_argument("--baseline", type=Path, default=BASELINE, help="baseline to compare with")
     parser.add_argument("--save-baseline", action="store_true", help=f"store the result as {BASELINE.name}")
+    parser.add_argument("--code", metavar="REV", default=None,
+                        help="measure the package as committed at REV (e.g. HEAD) instead of the working tree: "
+                             "a shared tree edited mid-bench then cannot change what is measured")
     parser.add_argument("--keep", action="store_true", help="keep the work folder (corpora, warehouses, logs)")
     args = parser.parse_args(argv)
     preset = QUICK if args.quick else DEFAULTS
@@ -250,10 +275,19 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
+def interrupt(signum, frame) -> None:
+    """SIGTERM ends the bench like Ctrl-C: what was measured so far is still written."""
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
 def main(argv: list[str] | None = None) -> None:
+    signal.signal(signal.SIGTERM, interrupt)
     args = parse_args(argv)
-    load_start, code, sources_at_start = load_average(), code_version(), source_fingerprint()
+    load_start, code, sources_at_start = load_average(), code_version(args.code), source_fingerprint()
     work = Path(tempfile.mkdtemp(prefix="newsetl-bench-"))
+    args.code_root = snapshot_code(args.code, work / "code") if args.code else None
+    if args.code_root:
+        sys.path.insert(0, str(args.code_root))  # this process starts the server with the same code
     bench = Bench(args, work)
     bench.say(f"work folder {work}; sizes {args.sizes}; load average {load_start}")
     error = None

@@ -14,7 +14,6 @@ import signal
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from newsetl.extractors.documents.build import make_reject
 from newsetl.schemas.analysis import UnitResult
 from newsetl.schemas.records import RawUnit
 
@@ -149,5 +148,7 @@ def crashed(unit: RawUnit) -> UnitResult:
     """The quarantine result of a unit whose analysis killed its worker process every time."""
     message = (f"analysing this unit killed the worker process {MAX_CRASHES_PER_UNIT} times "
                "(out of memory, or a crash in a native library); the rest of the run went on")
+    from newsetl.extractors.documents.build import make_reject  # imports numpy: never before the thread limits
+
     reject = make_reject(unit, "worker_crashed", message)
     return UnitResult(unit.source_uri, unit.source_id, reject.raw_hash, unit.raw, reject=reject)

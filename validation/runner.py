@@ -55,7 +55,9 @@ class CheckOutcome:
         if self.error:
             return [{"error": self.error}]
         if self.failing_keys:
-            return [dict(zip(self.key_columns, key)) for key in self.failing_keys[:SAMPLE_SIZE]]
+            # sorted, so two builds of the same input store the same sample whatever the row order
+            first = sorted(self.failing_keys, key=lambda key: tuple(map(str, key)))[:SAMPLE_SIZE]
+            return [dict(zip(self.key_columns, key)) for key in first]
         if not self.success and self.observed_value is not None:
             return [{"observed_value": self.observed_value}]
         return []

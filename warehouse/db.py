@@ -59,21 +59,52 @@ def _is_lock_error(exc: Exception) -> bool:
     return any(marker in str(exc) for marker in _LOCK_MARKERS)
 
 
+# Per warehouse file: when this process's writers began to find it locked, and last found it so
+# (cleared once one gets in; forgotten when no writer tried for a whole wait).
+_WRITER_BLOCKED: dict[str, tuple[float, float]] = {}
+
+
 def open_connection(path: Path, read_only: bool, retry_seconds: float) -> duckdb.DuckDBPyConnection:
-    """Open the file, retrying while another process holds a conflicting lock."""
+    """Open the file, retrying while another process holds a conflicting lock. A writer's wait is
+    bounded end to end: retried tasks and the failure bookkeeping after them share one budget
+    (``NEWSETL_LOCK_WAIT``, else 60 s) counted from when the lock was first found held."""
     deadline = time.monotonic() + retry_seconds
+    if not read_only:
+        deadline = min(deadline, _writer_budget_end(path))
     delay = 0.05
     while True:
         try:
-            return duckdb.connect(str(path), read_only=read_only, config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
+            con = duckdb.connect(str(path), read_only=read_only, config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
         except duckdb.IOException as exc:
             if not _is_lock_error(exc):
                 raise WarehouseError(f"cannot open warehouse {path}: {str(exc).splitlines()[0]}") from None
+            if not read_only:
+                _note_writer_blocked(path)
             if time.monotonic() >= deadline:
                 holder = "an ingest is writing to it" if read_only else "another process is using it"
                 raise WarehouseBusy(f"warehouse {path} is busy ({holder}); retry in a few seconds") from None
             time.sleep(delay)
             delay = min(delay * 2, 0.5)
+        else:
+            if not read_only:
+                _WRITER_BLOCKED.pop(str(path), None)
+            return con
+
+
+def _writer_budget_end(path: Path) -> float:
+    """When a writer still blocked on ``path`` must give up (infinity while it is not blocked)."""
+    budget = lock_wait(None, WRITER_WAIT_SECONDS)
+    since, last = _WRITER_BLOCKED.get(str(path), (None, None))
+    if since is None or time.monotonic() - last > budget:
+        return float("inf")
+    return since + budget
+
+
+def _note_writer_blocked(path: Path) -> None:
+    """Record that a writer found ``path`` locked (the start of a blocked stretch, or its latest moment)."""
+    now = time.monotonic()
+    since, last = _WRITER_BLOCKED.get(str(path), (now, now))
+    _WRITER_BLOCKED[str(path)] = (now if now - last > lock_wait(None, WRITER_WAIT_SECONDS) else since, now)
 
 
 def lock_wait(seconds: float | None, default: float) -> float:

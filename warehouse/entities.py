@@ -16,6 +16,8 @@ a warehouse without the lookups of ``entity_index`` does instead.
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
+from typing import Iterator
 
 import duckdb
 import pandas as pd
@@ -25,7 +27,8 @@ from newsetl.extractors.entities.resolve import acronym_key, parse_person_key
 from newsetl.warehouse.db import execute_script, insert_frame, read_dml
 
 # What resolve_entities stages (it empties them first).
-RESOLUTION_STAGING = ("stg_key_map", "stg_entity_aliases", "stg_entities", "stg_resolved_keys", "stg_entity_scope")
+RESOLUTION_STAGING = ("stg_key_map", "stg_entity_aliases", "stg_entities", "stg_resolved_keys", "stg_entity_scope",
+                      "stg_key_normals")
 LOOKUPS_COMPLETE = "lookups_complete"  # the name publish_entities.sql sets
 
 
@@ -46,34 +49,66 @@ def staged_entities(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def resolve_entities(con: duckdb.DuckDBPyConnection) -> int:
     """Re-resolve the keys the staged run can affect, corpus-wide, and stage the entities they
-    change; returns how many keys were re-resolved. Safe to call again after the audit removed
-    staged rows: it starts from the published warehouse and the staging as they are."""
+    change, in one transaction; returns how many keys were re-resolved. Safe to call again after
+    the audit removed staged rows: it starts from the published warehouse and the staging as they
+    are. A warehouse whose lookups are not complete yet is rebuilt instead."""
     if not lookups_complete(con):
         return rebuild_entities(con)
+    with transaction(con):
+        return stage_delta(con)
+
+
+def rebuild_entities(con: duckdb.DuckDBPyConnection) -> int:
+    """Resolve every live key of the corpus and recompute every entity from its mentions, in one
+    transaction (the reference the delta must equal; also how a warehouse without complete
+    lookups starts). Returns how many keys were resolved."""
+    with transaction(con):
+        return stage_rebuild(con)
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Run the block in one transaction: committed at the end, rolled back on error."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
+def stage_delta(con: duckdb.DuckDBPyConnection) -> int:
+    """Stage the re-resolution of the keys the run can affect and the entities they change."""
     clear_resolution(con)
     add_lookups(con, ("stg_mentions", "stg_acronyms"))
-    touched = con.execute(read_dml("touched_entity_keys")).df()
+    for script in ("replaced_mentions", "touched_keys", "stage_key_normals"):
+        execute_script(con, read_dml(script))
+    touched = con.execute(read_dml("touched_key_liveness")).df()
     look = WarehouseLookups(con, touched)
     short_keys = {k for (k,) in con.execute(read_dml("touched_acronym_shorts")).fetchall()}
     scope = keys_to_reresolve(set(touched["key"]), short_keys, look)
     key_map, aliases = resolve_scope(scope, look)
-    stage_resolution(con, pd.DataFrame({"key": sorted(scope)}, columns=["key"]), key_map, aliases)
+    others = sorted(scope - look.touched)
+    insert_frame(con, "stg_resolved_keys", pd.DataFrame({"key": others, "touched": False}, columns=["key", "touched"]))
+    insert_frame(con, "stg_key_map", key_map)
+    insert_frame(con, "stg_entity_aliases", aliases)
+    stage_entity_rows(con, rebuild=False)
     return note_resolution(con, "delta", len(scope), len(touched))
 
 
-def rebuild_entities(con: duckdb.DuckDBPyConnection) -> int:
-    """Resolve every live key of the corpus and stage the whole entity table (the reference the
-    delta must equal; also how a warehouse without complete lookups starts). Returns the keys."""
+def stage_rebuild(con: duckdb.DuckDBPyConnection) -> int:
+    """Stage the resolution of every live key and every entity."""
     clear_resolution(con)
     add_lookups(con, ("stg_mentions", "stg_acronyms", "mentions", "acronyms"))
     key_map, aliases = resolve_frames(live_keys(con), live_acronyms(con))
-    resolved = con.execute(
-        "SELECT key FROM entity_keys UNION SELECT alias_key FROM entity_aliases").df()
-    resolved = pd.concat([resolved, key_map[["key"]], aliases[["alias_key"]].rename(columns={"alias_key": "key"})])
-    resolved = resolved.drop_duplicates()
-    con.execute("INSERT INTO stg_entity_scope SELECT entity_id FROM entities")
-    stage_resolution(con, resolved, key_map, aliases)
-    return note_resolution(con, "rebuild", len(resolved), len(key_map))
+    insert_frame(con, "stg_key_map", key_map)
+    insert_frame(con, "stg_entity_aliases", aliases)
+    for script in ("rebuild_resolved_keys", "rebuild_key_normals"):
+        execute_script(con, read_dml(script))
+    stage_entity_rows(con, rebuild=True)
+    n_keys = con.execute("SELECT count(*) FROM stg_resolved_keys").fetchone()[0]
+    return note_resolution(con, "rebuild", n_keys, len(key_map))
 
 
 # --- staging ------------------------------------------------------------------------------------
@@ -85,17 +120,18 @@ def clear_resolution(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"DELETE FROM {table}")
 
 
-def stage_resolution(con: duckdb.DuckDBPyConnection, resolved: pd.DataFrame, key_map: pd.DataFrame,
-                     aliases: pd.DataFrame) -> None:
-    """Stage the re-resolved keys with their new rows, point staged rows at their entities, and
-    recompute the entities concerned."""
-    insert_frame(con, "stg_resolved_keys", resolved)
-    insert_frame(con, "stg_key_map", key_map)
-    insert_frame(con, "stg_entity_aliases", aliases)
-    execute_script(con, read_dml("entity_scope"))
+def stage_entity_rows(con: duckdb.DuckDBPyConnection, rebuild: bool) -> None:
+    """With the re-resolved keys' new rows staged: point staged rows at their entities and
+    recompute the entities concerned, from their published rows and the run's changes where that
+    is exact, else (and in a rebuild) from every mention of their keys."""
+    execute_script(con, read_dml("entity_scope"), {"rebuild": rebuild})
+    if not rebuild:
+        execute_script(con, read_dml("entity_changes"))
+        execute_script(con, read_dml("stage_entity_deltas"))
+    if con.execute("SELECT count(*) FROM stg_entity_scope WHERE full_recompute").fetchone()[0]:
+        execute_script(con, read_dml("stage_entities"))
     for table in ("stg_mentions", "stg_acronyms"):
         con.execute(f"UPDATE {table} SET entity_id = k.entity_id FROM stg_key_map k WHERE {table}.key = k.key")
-    execute_script(con, read_dml("stage_entities"))
 
 
 def note_resolution(con: duckdb.DuckDBPyConnection, mode: str, n_keys: int, n_touched: int) -> int:

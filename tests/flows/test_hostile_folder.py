@@ -80,8 +80,9 @@ def ingested(folder, tmp_path_factory):
     """The CLI's run over the folder: (run, warehouse growth in bytes, read-only connection)."""
     data_dir = tmp_path_factory.mktemp("hostile-data")
     before = empty_warehouse(data_dir)
-    run = run_cli(ingest_args([folder], data_dir), RUN_TIMEOUT)
+    run = run_cli(ingest_args([folder], data_dir), RUN_TIMEOUT, PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL="INFO")
     kill_all(leftovers(run, data_dir, grace=5))
+    print("\n".join(line for line in run.stderr.splitlines() if "Finished in state" in line or "batch " in line))
     print(f"\nhostile folder: {run.seconds:.0f} s, peak RSS of the process tree {run.peak_rss / 1e9:.2f} GB")
     assert run.returncode == 0, run.stderr[-3000:]
     growth = warehouse_bytes(data_dir / "newsetl.duckdb") - before

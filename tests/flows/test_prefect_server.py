@@ -34,7 +34,7 @@ from conftest import ROOT, SAMPLES
 
 PREFECT = str(Path(sys.executable).with_name("prefect"))
 PROJECT = yaml.safe_load((ROOT / "prefect.yaml").read_text(encoding="utf-8"))
-(DEPLOYMENT_SPEC,) = PROJECT["deployments"]
+DEPLOYMENT_SPEC = next(d for d in PROJECT["deployments"] if d["name"] == "inbox-every-15-minutes")
 POOL = DEPLOYMENT_SPEC["work_pool"]["name"]
 DEPLOYMENT = f"ingest/{DEPLOYMENT_SPEC['name']}"
 SERVER_START_SECONDS = 90

@@ -80,7 +80,7 @@ def test_every_unit_has_exactly_one_outcome(plain):
     ids = [source_id for source_id, _, _ in rows]
     assert len(ids) == len(set(ids)) == len(FILES)
     n_files, n_seen, balanced = con.execute(
-        "SELECT n_files, n_seen, counts_balance FROM v_runs JOIN ingest_runs USING (run_id) WHERE run_id = ?",
+        "SELECT r.n_files, v.n_seen, v.counts_balance FROM v_runs v JOIN ingest_runs r USING (run_id) WHERE run_id = ?",
         [run_id]).fetchone()
     assert (n_files, n_seen, balanced) == (len(FILES), len(FILES), True)
 

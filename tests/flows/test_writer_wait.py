@@ -63,6 +63,7 @@ def test_reader_holding_the_file_before_the_run(inbox, warehouse, tmp_path):
     finally:
         holder.kill()
         holder.wait()
+    print(f"\nreader before the run: the ingest gave up after {run.seconds:.1f} s")
     assert_gave_up(run, warehouse.parent)
     assert LOCK_WAIT <= run.seconds <= UPPER_BOUND, f"gave up after {run.seconds:.1f} s"
 
@@ -89,5 +90,6 @@ def test_reader_coming_in_mid_run(inbox, warehouse, tmp_path):
         if holder is not None:
             holder.kill()
             holder.wait()
+    print(f"\nreader mid-run: the ingest gave up {waited:.1f} s after the reader came in")
     assert_gave_up(run, warehouse.parent)
     assert waited <= UPPER_BOUND, f"the ingest gave up {waited:.1f} s after the reader came in"

@@ -42,6 +42,7 @@ ENTITY_QUERIES = {
     "entity_aliases": "SELECT alias_key, canonical_key FROM entity_aliases ORDER BY alias_key",
     "mentions": "SELECT doc_id, char_start, char_end, type, key, entity_id FROM mentions ORDER BY ALL",
     "acronyms": "SELECT doc_id, short_start, key, entity_id FROM acronyms ORDER BY ALL",
+    "key_normals": "SELECT key, normal, n FROM entity_index.key_normals ORDER BY ALL",
 }
 # The same tables as a rebuild from scratch stages them.
 REBUILT_QUERIES = {
@@ -52,6 +53,7 @@ REBUILT_QUERIES = {
                    FROM mentions m LEFT JOIN stg_key_map k USING (key) ORDER BY ALL""",
     "acronyms": """SELECT a.doc_id, a.short_start, a.key, k.entity_id
                    FROM acronyms a LEFT JOIN stg_key_map k USING (key) ORDER BY ALL""",
+    "key_normals": "SELECT key, normal, n FROM stg_key_normals ORDER BY ALL",
 }
 
 

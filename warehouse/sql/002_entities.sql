@@ -60,33 +60,49 @@ CREATE TABLE IF NOT EXISTS stg_key_map (
 CREATE TABLE IF NOT EXISTS stg_entity_aliases AS SELECT * FROM entity_aliases WITH NO DATA;
 
 -- Incremental resolution (warehouse/entities.py) stages a delta: the keys it re-resolved (publish
--- replaces their rows of entity_keys and entity_aliases with stg_key_map and stg_entity_aliases)
--- and the entities it recomputed (publish replaces them with stg_entities, which holds those of
--- them that still have a mention).
+-- replaces their rows of entity_keys and entity_aliases with stg_key_map and stg_entity_aliases;
+-- `touched`: the run adds or removes mentions or definitions of the key, so publish also replaces
+-- its name counts with stg_key_normals; `repoint`: its published mentions and acronyms change
+-- entity) and the entities it recomputed (publish replaces them with stg_entities, which holds
+-- those of them that still have a mention; `full_recompute`: from every mention of its keys, else
+-- from the published row and the run's changes).
+-- (No primary keys: each is filled once per resolution with distinct rows, and emptying a table
+-- with an index costs an index delete per row.)
 CREATE TABLE IF NOT EXISTS stg_resolved_keys (
-    key  VARCHAR PRIMARY KEY
+    key      VARCHAR NOT NULL,
+    touched  BOOLEAN NOT NULL,
+    repoint  BOOLEAN NOT NULL DEFAULT false
 );
 CREATE TABLE IF NOT EXISTS stg_entity_scope (
-    entity_id  VARCHAR PRIMARY KEY
+    entity_id       VARCHAR NOT NULL,
+    full_recompute  BOOLEAN NOT NULL
 );
 
--- Lookups that let a run find the keys its changes affect without reading the corpus; each row is
--- a pure function of its key, so a row of a key no longer live is harmless. Internal: the schema
--- is not part of the published warehouse (and is not exported).
+-- What a run needs to find and recompute what its changes affect without reading the corpus.
+-- Internal: the schema is not part of the published warehouse (and is not exported).
 CREATE SCHEMA IF NOT EXISTS entity_index;
--- Every person key with its surname (resolve.parse_person_key).
+-- Every person key with its surname (resolve.parse_person_key); a pure function of the key, so a
+-- row of a key no longer live is harmless.
 CREATE TABLE IF NOT EXISTS entity_index.person_surnames (
     key      VARCHAR PRIMARY KEY,
     surname  VARCHAR NOT NULL
 );
--- Every acronym short form with its key ("ОДКБ" -> "ORG:одкб").
+-- Every acronym short form with its key ("ОДКБ" -> "ORG:одкб"); a pure function of the form.
 CREATE TABLE IF NOT EXISTS entity_index.acronym_shorts (
     short_form  VARCHAR PRIMARY KEY,
     short_key   VARCHAR NOT NULL
 );
-CREATE INDEX IF NOT EXISTS acronym_shorts_by_key ON entity_index.acronym_shorts (short_key);
--- 'lookups_complete' once the lookups cover every published key; 'last_resolution' the counts of
--- the latest resolution (JSON).
+-- How many published mentions carry each key with each normal form (kept in step with mentions
+-- at publish): the canonical names and aliases of an entity come from its keys' rows.
+CREATE TABLE IF NOT EXISTS entity_index.key_normals (
+    key     VARCHAR NOT NULL,
+    normal  VARCHAR NOT NULL,
+    n       INTEGER NOT NULL,
+    PRIMARY KEY (key, normal)
+);
+CREATE TABLE IF NOT EXISTS stg_key_normals AS SELECT * FROM entity_index.key_normals WITH NO DATA;
+-- 'lookups_complete' once the tables above cover every published key (set at publish);
+-- 'last_resolution': what the latest resolution did (JSON).
 CREATE TABLE IF NOT EXISTS entity_index.state (
     name   VARCHAR PRIMARY KEY,
     value  VARCHAR NOT NULL

@@ -1,25 +1,29 @@
--- Recompute the entities in stg_entity_scope from every live mention of their keys: the keys the
--- run re-resolved (stg_key_map) and the published keys of those entities it left alone. An entity
--- with no live mention left gets no row (publish deletes it).
+-- Recompute the entities of stg_entity_scope marked full_recompute from every live mention of
+-- their keys: the keys the run re-resolved (stg_key_map) and the published keys of those entities
+-- it left alone. An entity with no live mention left gets no row (publish deletes it).
 INSERT INTO stg_entities
 WITH members AS (
     SELECT key, canonical_key, entity_id FROM stg_key_map
-    WHERE entity_id IN (SELECT entity_id FROM stg_entity_scope)
+    WHERE entity_id IN (SELECT entity_id FROM stg_entity_scope WHERE full_recompute)
     UNION ALL
     SELECT key, canonical_key, entity_id FROM entity_keys
-    WHERE entity_id IN (SELECT entity_id FROM stg_entity_scope)
+    WHERE entity_id IN (SELECT entity_id FROM stg_entity_scope WHERE full_recompute)
       AND key NOT IN (SELECT key FROM stg_resolved_keys)
+),
+-- the members' published mentions first (one pass over mentions), then their documents' dates
+member_mentions AS MATERIALIZED (
+    SELECT doc_id, normal, key FROM mentions
+    WHERE key IN (SELECT key FROM members) AND doc_id NOT IN (SELECT doc_id FROM stg_document_runs)
 ),
 live_mentions AS (
     SELECT m.doc_id, m.normal, m.key, d.published_at
-    FROM mentions AS m
+    FROM member_mentions AS m
     JOIN documents AS d USING (doc_id)
-    WHERE m.doc_id NOT IN (SELECT doc_id FROM stg_document_runs)
-      AND m.key IN (SELECT key FROM members)
     UNION ALL
     SELECT m.doc_id, m.normal, m.key, d.published_at
     FROM stg_mentions AS m
     JOIN stg_documents AS d USING (doc_id)
+    WHERE m.key IN (SELECT key FROM members)
 ),
 resolved AS (
     SELECT l.*, k.entity_id, k.canonical_key
