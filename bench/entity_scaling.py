@@ -19,7 +19,7 @@ records is done but not timed: only ``publish_entities.sql`` is.
 Not a test: it prints numbers (median milliseconds, the 10k/1k ratio, keys re-resolved) and never
 fails on speed.
 
-    .venv/bin/python bench/entity_scaling.py [--sizes 1000 10000] [--new 20] [--repeats 5] [--indexes]
+    .venv/bin/python bench/entity_scaling.py [--sizes 1000 10000] [--new 20] [--repeats 5]
 """
 from __future__ import annotations
 
@@ -120,15 +120,11 @@ def doc_id(name: str) -> str:
     return hashlib.sha256(name.encode()).hexdigest()[:16]
 
 
-def build_warehouse(path: Path, n_docs: int, seed: int, indexes: bool = False) -> dict:
-    """A warehouse of ``n_docs`` synthetic documents, resolved once from scratch (with ``indexes``,
-    ART indexes on ``mentions.key`` and ``mentions.doc_id`` too)."""
+def build_warehouse(path: Path, n_docs: int, seed: int) -> dict:
+    """A warehouse of ``n_docs`` synthetic documents, resolved once from scratch."""
     rng = np.random.default_rng(seed)
     vocabulary = 4 * n_docs + 2000
     with writer(path) as con:
-        if indexes:
-            con.execute("CREATE INDEX IF NOT EXISTS mentions_by_key ON mentions (key)")
-            con.execute("CREATE INDEX IF NOT EXISTS mentions_by_doc ON mentions (doc_id)")
         for first in range(0, n_docs, 2000):
             ids = [doc_id(f"d{k}") for k in range(first, min(first + 2000, n_docs))]
             for table, frame in synthetic_rows(rng, ids, vocabulary).items():
@@ -209,18 +205,16 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs=2, default=[1000, 10000])
     parser.add_argument("--new", type=int, default=20)
     parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--indexes", action="store_true", help="with ART indexes on mentions.key and mentions.doc_id")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="newsetl-entity-bench-"))
     small, big = args.sizes
     paths = {small: folder / f"w{small}.duckdb", big: folder / f"w{big}.duckdb"}
-    infos = {n: build_warehouse(paths[n], n, seed=n, indexes=args.indexes) for n in (small, big)}
+    infos = {n: build_warehouse(paths[n], n, seed=n) for n in (small, big)}
     runs = {small: [], big: []}
     for rep in range(args.repeats):  # interleaved, so that load from other processes hits both alike
         for n in (small, big):
             runs[n].append(measure_run(paths[n], infos[n], rep, args.new, infos[small]["vocabulary"]))
-    results = {"warehouses": list(infos.values()), "indexes": args.indexes, "new_docs_per_run": args.new,
-               "updated_docs_per_run": 2}
+    results = {"warehouses": list(infos.values()), "new_docs_per_run": args.new, "updated_docs_per_run": 2}
     for key in runs[small][0]["times"]:
         a = [r["times"][key] for r in runs[small]]
         b = [r["times"][key] for r in runs[big]]

@@ -45,8 +45,18 @@ def incremental(runs: dict, sizes: list[int]) -> dict:
                            "flow_s_median": statistics.median(times) if times else None,
                            "ratio_vs_empty": _ratio(best, empty)}
     worst = max((r["ratio_vs_empty"] for k, r in rows.items() if k != "0" and r["ratio_vs_empty"]), default=None)
-    return {"by_size": rows, "worst_ratio": worst, "goal": GOALS["incremental_ratio"][0],
-            "meets_goal": _meets("incremental_ratio", worst)}
+    return {"by_size": rows, "per_repeat": per_repeat_ratios(runs), "worst_ratio": worst,
+            "goal": GOALS["incremental_ratio"][0], "meets_goal": _meets("incremental_ratio", worst)}
+
+
+def per_repeat_ratios(runs: dict) -> dict[str, dict[str, float | None]]:
+    """Within each repeat (one set of new documents): flow time by size / flow time into empty."""
+    repeats: dict[str, dict[int, float]] = {}
+    for run in runs.values():
+        if run["kind"] == "probe":
+            repeats.setdefault(run["name"].split("-")[1], {})[run["size"]] = run["flow_s"]
+    return {repeat: {str(size): _ratio(flow, times.get(0)) for size, flow in sorted(times.items()) if size}
+            for repeat, times in repeats.items()}
 
 
 def workers_vs_one(runs: dict, analysis: dict, size: int) -> dict:
@@ -73,23 +83,42 @@ def rerun(runs: dict, size: int) -> dict:
     if not cold or not again:
         return {}
     speedup = _ratio(cold["wall_s"], again["wall_s"])
+    cpu = {name: run["cpu"]["main_s"] + run["cpu"]["workers_s"] for name, run in (("cold", cold), ("rerun", again))}
     return {"size": size, "cold_wall_s": cold["wall_s"], "rerun_wall_s": again["wall_s"],
             "cold_flow_s": cold["flow_s"], "rerun_flow_s": again["flow_s"], "speedup": speedup,
             "speedup_flow": _ratio(cold["flow_s"], again["flow_s"]),
+            "cold_cpu_s": cpu["cold"], "rerun_cpu_s": cpu["rerun"], "speedup_cpu": _ratio(cpu["cold"], cpu["rerun"]),
             "goal": GOALS["rerun_speedup"][0], "meets_goal": _meets("rerun_speedup", speedup)}
 
 
 def memory(runs: dict, small: int, large: int) -> dict:
-    """(d) Peak RSS of the process tree, cold ingest at the largest size vs the smallest."""
+    """(d) Peak RSS of the process tree, cold ingest at the largest size vs the smallest; when the
+    largest was not measured (a bench stopped early), the largest that was."""
+    colds = sorted((r["size"], r) for r in runs.values() if r["kind"] == "cold" and r["memory"])
     a, b = runs.get(f"cold-{small}"), runs.get(f"cold-{large}")
-    if not a or not b or not a["memory"] or not b["memory"]:
-        return {}
+    if (not b or not b["memory"]) and colds:
+        large, b = colds[-1]
+    if not a or not b or not a["memory"] or not b["memory"] or a is b:
+        return {"probe_peaks": probe_peaks(runs)} if probe_peaks(runs) else {}
     ratio = _ratio(b["memory"]["peak_tree_mb"], a["memory"]["peak_tree_mb"])
     return {"small": small, "large": large, "small_peak_mb": a["memory"]["peak_tree_mb"],
             "large_peak_mb": b["memory"]["peak_tree_mb"], "ratio": ratio,
             "main_ratio": _ratio(b["memory"]["peak_main_mb"], a["memory"]["peak_main_mb"]),
             "small_peak_stage": a["memory"]["peak_stage"], "large_peak_stage": b["memory"]["peak_stage"],
+            "probe_peaks": probe_peaks(runs),
             "goal": GOALS["memory_ratio"][0], "meets_goal": _meets("memory_ratio", ratio)}
+
+
+def probe_peaks(runs: dict) -> dict[str, dict[str, float]]:
+    """Peak RSS of the 20-document probe by warehouse size (max over repeats): what memory the same
+    small run needs as the warehouse grows, apart from the run's own size."""
+    peaks: dict[str, dict[str, float]] = {}
+    for run in runs.values():
+        if run["kind"] == "probe" and run["memory"]:
+            row = peaks.setdefault(str(run["size"]), {"tree_mb": 0.0, "main_mb": 0.0})
+            row["tree_mb"] = max(row["tree_mb"], run["memory"]["peak_tree_mb"])
+            row["main_mb"] = max(row["main_mb"], run["memory"]["peak_main_mb"])
+    return dict(sorted(peaks.items(), key=lambda kv: int(kv[0])))
 
 
 def headline(runs: dict, analysis: dict, sizes: list[int], throughput_size: int) -> dict:
@@ -151,8 +180,10 @@ def print_headline(result: dict) -> None:
     print(f"{'measure':<62}{'value':>12}{'goal':>9}  status")
     flows = " / ".join(_f(inc["by_size"][k]["flow_s_best"], 1) for k in ["0", *sizes])
     print(f"(a) {result['args']['probe_docs']} new docs, flow s into 0/{'/'.join(sizes)} docs: {flows}")
+    for repeat, ratios in inc.get("per_repeat", {}).items():
+        print(f"    repeat {repeat}, ratio by size: " + ", ".join(f"{k}: {_f(v)}" for k, v in ratios.items()))
     for k in sizes:
-        print(f"    ratio vs empty at {k:>6} docs{'':<30}{_f(inc['by_size'][k]['ratio_vs_empty']):>12}{'<=1.25':>9}"
+        print(f"    best of repeats, ratio vs empty at {k:>6} docs{'':<13}{_f(inc['by_size'][k]['ratio_vs_empty']):>12}{'<=1.25':>9}"
               f"  {_status(None if inc['by_size'][k]['ratio_vs_empty'] is None else inc['by_size'][k]['ratio_vs_empty'] <= 1.25)}")
     if wk:
         print(f"(b) {wk['workers']} workers e2e {_f(wk['e2e_docs_per_s'], 1)} docs/s at {wk['size']} docs vs one process "
@@ -165,13 +196,16 @@ def print_headline(result: dict) -> None:
     if rr:
         print(f"(c) rerun of {rr['size']} unchanged docs {_f(rr['rerun_wall_s'], 1)} s vs cold {_f(rr['cold_wall_s'], 1)} s "
               f"(flow {_f(rr['rerun_flow_s'], 1)} vs {_f(rr['cold_flow_s'], 1)} s)")
-        print(f"    cold / rerun (process wall; flow only {_f(rr['speedup_flow'])}){'':<17}{_f(rr['speedup']):>12}"
-              f"{'>=10':>9}  {_status(rr['meets_goal'])}")
-    if mem:
+        print(f"    cold / rerun (process wall; flow only {_f(rr['speedup_flow'])}; CPU {_f(rr['speedup_cpu'])})"
+              f"{'':<6}{_f(rr['speedup']):>12}{'>=10':>9}  {_status(rr['meets_goal'])}")
+    if mem.get("ratio") is not None:
         print(f"(d) peak RSS of the tree {_f(mem['large_peak_mb'], 0)} MB at {mem['large']} docs "
               f"(in {mem['large_peak_stage']}) vs {_f(mem['small_peak_mb'], 0)} MB at {mem['small']} (in {mem['small_peak_stage']})")
         print(f"    ratio (main process alone {_f(mem['main_ratio'])}){'':<27}{_f(mem['ratio']):>12}{'<=1.2':>9}"
               f"  {_status(mem['meets_goal'])}")
+    if mem.get("probe_peaks"):
+        print("    probe peak RSS by warehouse size (tree / main MB): "
+              + ", ".join(f"{k}: {v['tree_mb']:.0f} / {v['main_mb']:.0f}" for k, v in mem["probe_peaks"].items()))
 
 
 def print_runs(result: dict) -> None:
@@ -185,6 +219,17 @@ def print_runs(result: dict) -> None:
               f"{run['cpu']['server_s']:>8.1f}{100 * (run['cpu'].get('others_share_of_machine') or 0):>6.0f}%"
               f"{mem.get('peak_tree_mb', 0):>8.0f}{mem.get('peak_main_mb', 0):>8.0f}"
               f"{run['load_before']:>5.1f}->{run['load_after']:<4.1f}  {counts}")
+
+
+def print_warehouses(result: dict) -> None:
+    colds = [r for r in result["runs"].values() if r["kind"] == "cold" and r.get("warehouse")]
+    if not colds:
+        return
+    keys = list(colds[0]["warehouse"])
+    print("\nwarehouses after the cold ingests (near-duplicates and the largest story show the corpus is not copies):")
+    print(f"{'run':<18}" + "".join(f"{k[:15]:>16}" for k in keys))
+    for run in colds:
+        print(f"{run['name']:<18}" + "".join(f"{run['warehouse'].get(k, 0):>16}" for k in keys))
 
 
 def print_probe_stages(result: dict) -> None:
@@ -250,6 +295,7 @@ def print_report(result: dict) -> None:
     print(f"machine: {result['machine']['cpus']} CPUs, load average {result['load']['start']} at start, "
           f"{result['load']['end']} at end; code {result['code']['commit']} + {result['code']['changed_files']} changed files")
     print_runs(result)
+    print_warehouses(result)
     print_probe_stages(result)
     print_profile(result)
     print_memory(result)
@@ -265,3 +311,32 @@ def print_report(result: dict) -> None:
         print(f"note: {note}")
     for warning in result.get("warnings", []):
         print(f"WARNING: {warning}")
+
+
+def markdown_summary(result: dict) -> str:
+    """The headline figures as a Markdown table (for the README)."""
+    h, a = result["headline"], result["args"]
+    inc, wk, rr, mem = h["incremental"], h.get("workers") or {}, h.get("rerun") or {}, h.get("memory") or {}
+    sizes = [k for k in inc["by_size"] if k != "0"]
+    load = ", ".join(f"{r['load_before']:.1f}" for r in result["runs"].values())
+    lines = [f"Measured {result['created']} on {result['machine']['cpus']} shared CPUs, code {result['code'].get('measured', '')} "
+             f"{result['code']['commit']}; sizes {a['sizes']}, {a['workers']} workers, batch {a['batch_size']}; "
+             f"1-minute load average before each run: {load}.", "",
+             "| | figure | measured | goal | |", "|---|---|---|---|---|"]
+    flows = " / ".join(_f(inc["by_size"][k]["flow_s_best"], 1) for k in ["0", *sizes])
+    ratios = " / ".join(_f(inc["by_size"][k]["ratio_vs_empty"]) for k in sizes)
+    lines.append(f"| (a) | {a['probe_docs']} new docs into 0 / {' / '.join(sizes)} docs: flow s {flows}; "
+                 f"ratio vs empty | **{ratios}** | ≤ 1.25 | {_status(inc['meets_goal'])} |")
+    if wk:
+        lines.append(f"| (b) | {wk['workers']} workers end-to-end {_f(wk['e2e_docs_per_s'], 1)} docs/s at {wk['size']} docs "
+                     f"÷ one process {_f(wk['one_process_docs_per_s'], 1)} docs/s (flow only {_f(wk['ratio_flow'])}) | "
+                     f"**{_f(wk['ratio'])}** | ≥ 1.8 | {_status(wk['meets_goal'])} |")
+    if rr:
+        lines.append(f"| (c) | cold {_f(rr['cold_wall_s'], 1)} s ÷ unchanged rerun {_f(rr['rerun_wall_s'], 1)} s of {rr['size']} docs "
+                     f"(flow {_f(rr['speedup_flow'], 1)}, CPU {_f(rr['speedup_cpu'], 1)}) | **{_f(rr['speedup'], 1)}** | ≥ 10 | "
+                     f"{_status(rr['meets_goal'])} |")
+    if mem.get("ratio") is not None:
+        lines.append(f"| (d) | peak RSS of the tree {_f(mem['large_peak_mb'], 0)} MB at {mem['large']} ÷ {_f(mem['small_peak_mb'], 0)} MB "
+                     f"at {mem['small']} docs (main process alone {_f(mem['main_ratio'])}) | **{_f(mem['ratio'])}** | ≤ 1.2 | "
+                     f"{_status(mem['meets_goal'])} |")
+    return "\n".join(lines)

@@ -11,11 +11,16 @@ process samples the RSS of its process tree. The corpus is recombined from the r
 (``bench/corpus.py``). Measured, in this order:
 
 1. a warm-up ingest (not counted): the server's first flow run;
-2. ``cold-S`` for each size S (ascending): the first S documents into an empty data folder, with
-   ``--workers`` workers; right after the smallest, ``rerun-S``: the same documents again, all
-   unchanged; right before the size of (b), the one-process analysis rate (``bench/analysis_child.py``);
-3. ``probe-rR-S``: the same ``--probe-docs`` new documents into an empty data folder and into each
-   cold warehouse, ``--repeats`` times, in alternating order (drift of the machine's load cancels).
+2. ``probe-r0-0``: the ``--probe-docs`` new documents of the probe into a new data folder;
+3. for each size S (ascending): ``cold-S``, the first S documents into a new data folder with
+   ``--workers`` workers (right before the size of (b), the one-process analysis rate,
+   ``bench/analysis_child.py``; right after the smallest, ``rerun-S``, the same documents again, all
+   unchanged), then ``probe-r0-S``, the probe into that warehouse;
+4. further repeats of the probe (``--repeats``, other new documents each), over every warehouse in
+   the reverse order and back, so a drift of the machine's load cancels out.
+
+Each step's figures are usable on their own: a bench stopped early (Ctrl-C, SIGTERM, a failed run)
+still reports what it measured.
 
 Reported: (a) probe flow time by warehouse size / empty (best of the repeats), (b) end-to-end
 docs/s of ``cold`` at the middle size over the one-process rate, (c) ``cold`` / ``rerun`` wall time
@@ -171,17 +176,22 @@ class Bench:
         self.server = start_shared_server(self.work / "server")
         self.say(f"Prefect server up in {self.server.start_s:.1f} s at {self.server.api_url} (not counted)")
         self.ingest("warm-up", "warm-up", 0, "warm-up", self.work / "data-warm-up")
+        self.probe(0, 0)
         for size in sizes:
             if size == throughput:
                 self.measure_analysis(size)
             self.ingest(f"cold-{size}", "cold", size, f"corpus-{size}", self.work / f"data-{size}")
             if size == sizes[0]:
                 self.ingest(f"rerun-{size}", "rerun", size, f"corpus-{size}", self.work / f"data-{size}")
-        for repeat in range(self.args.repeats):
-            targets = [0, *sizes] if repeat % 2 == 0 else [*reversed(sizes), 0]
-            for size in targets:
-                folder = self.work / (f"data-empty-{repeat}" if size == 0 else f"data-{size}")
-                self.ingest(f"probe-r{repeat}-{size}", "probe", size, f"probe-{repeat}", folder)
+            self.probe(0, size)
+        for repeat in range(1, self.args.repeats):
+            for size in [*reversed(sizes), 0] if repeat % 2 else [0, *sizes]:
+                self.probe(repeat, size)
+
+    def probe(self, repeat: int, size: int) -> None:
+        """The probe set of ``repeat`` into the warehouse of ``size`` documents (0: a new data folder)."""
+        folder = self.work / (f"data-empty-{repeat}" if size == 0 else f"data-{size}")
+        self.ingest(f"probe-r{repeat}-{size}", "probe", size, f"probe-{repeat}", folder)
 
     def stop(self) -> None:
         if self.server:
@@ -263,6 +273,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="measure the package as committed at REV (e.g. HEAD) instead of the working tree: "
                              "a shared tree edited mid-bench then cannot change what is measured")
     parser.add_argument("--keep", action="store_true", help="keep the work folder (corpora, warehouses, logs)")
+    parser.add_argument("--show", type=Path, metavar="RESULT", default=None,
+                        help="print the tables of a saved result (and its Markdown summary) without measuring")
     args = parser.parse_args(argv)
     preset = QUICK if args.quick else DEFAULTS
     args.sizes = args.sizes or preset["sizes"]
@@ -283,6 +295,14 @@ def interrupt(signum, frame) -> None:
 def main(argv: list[str] | None = None) -> None:
     signal.signal(signal.SIGTERM, interrupt)
     args = parse_args(argv)
+    if args.show:
+        result = json.loads(args.show.read_text(encoding="utf-8"))
+        saved = result["args"]  # figures derived again from the runs, by this version of the bench
+        result["headline"] = report.headline(result["runs"], result["analysis"], saved["sizes"], saved["throughput_size"])
+        result["stage_profile"] = report.stage_profile(result["runs"], result["analysis"], saved["throughput_size"])
+        report.print_report(result)
+        print("\n" + report.markdown_summary(result))
+        return
     load_start, code, sources_at_start = load_average(), code_version(args.code), source_fingerprint()
     work = Path(tempfile.mkdtemp(prefix="newsetl-bench-"))
     args.code_root = snapshot_code(args.code, work / "code") if args.code else None

@@ -80,11 +80,15 @@ def timed(env: dict[str, str], *args: str, command: list[str] = NEWSETL) -> dict
             "last_line": lines[-1] if lines else ""}
 
 
+class RunFailed(RuntimeError):
+    """An ingest under measurement did not exit 0."""
+
+
 def ingest(env: dict[str, str], data: Path) -> dict:
-    """One timed ingest of the samples into ``data``; fails loudly when the ingest fails."""
+    """One timed ingest of the samples into ``data``; raises :class:`RunFailed` when it fails."""
     result = timed(env, "ingest", str(SAMPLES), "--data-dir", str(data))
     if result["code"] != 0:
-        raise SystemExit(f"ingest into {data} exited {result['code']}: {result['last_line']}")
+        raise RunFailed(f"ingest into {data} exited {result['code']}: {result['last_line'][:300]}")
     return result
 
 
@@ -106,6 +110,10 @@ def run_round(mode: str, work: Path, number: int, later: int, warm_cache: Path) 
     try:
         record["first"] = ingest(env, data)
         record["later"] = [ingest(env, data) for _ in range(later)]
+    except RunFailed as exc:
+        record["error"] = str(exc)
+        print(f"  {mode:18} round {number}: FAILED {exc}", flush=True)
+        return record
     finally:
         if mode == "folder-server":
             record["server_stop"] = timed(env, "stop", "--data-dir", str(data), command=SERVER)
@@ -118,7 +126,9 @@ def summarise(rounds: list[dict]) -> dict:
     """Medians per mode of first and later runs, and their ratios to the targets."""
     summary = {}
     for mode in dict.fromkeys(r["mode"] for r in rounds):
-        mine = [r for r in rounds if r["mode"] == mode]
+        mine = [r for r in rounds if r["mode"] == mode and "error" not in r]
+        if not mine:
+            continue
         first = statistics.median(r["first"]["wall_s"] for r in mine)
         later_runs = [x["wall_s"] for r in mine for x in r["later"]]
         later = statistics.median(later_runs) if later_runs else None
@@ -164,7 +174,10 @@ def main() -> None:
     print(f"newsetl start-up bench in {work}; load {load()}", flush=True)
     try:
         if {"run-server", "folder-server"} & set(args.modes):
-            warm_template(base_env(warm_cache), work)
+            try:
+                warm_template(base_env(warm_cache), work)
+            except RunFailed as exc:
+                raise SystemExit(f"the warm-up run failed, nothing measured: {exc}")
         # Modes alternate within each round, so a change in the machine's load hits all of them.
         rounds = [run_round(mode, work, number, args.later, warm_cache)
                   for number in range(1, args.rounds + 1) for mode in args.modes]

@@ -31,7 +31,7 @@ from newsetl.schemas.records import RawUnit
 from newsetl.validation import audit as validation
 from newsetl.warehouse import runs, search
 from newsetl.warehouse.classify import RunState
-from newsetl.warehouse.db import writer
+from newsetl.warehouse.db import WarehouseBusy, writer
 from newsetl.warehouse.entities import resolve_entities as resolve_entity_keys
 from newsetl.warehouse.places import stage_places
 from newsetl.warehouse.publish import publish as publish_staging
@@ -48,7 +48,17 @@ class StrictRunFailed(RuntimeError):
         self.summary = summary
 
 
-@task(name="start-run", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
+def retry_unless_busy(task, task_run, state) -> bool:
+    """Retry a failed task, except when the warehouse stayed busy: the writer already waited its
+    whole budget (``NEWSETL_LOCK_WAIT``), and waiting again would only make the run hang longer."""
+    return not isinstance(state.result(raise_on_failure=False), WarehouseBusy)
+
+
+# Tasks that open the warehouse: I/O can fail for a moment, so they retry once.
+WRITER_TASK = dict(cache_policy=NO_CACHE, retries=1, retry_delay_seconds=5, retry_condition_fn=retry_unless_busy)
+
+
+@task(name="start-run", **{**WRITER_TASK, "retries": 2})
 def start_run(warehouse: Path, run_id: str, paths: list[str]) -> None:
     """Record the run in ``ingest_runs`` and clear stale staging."""
     with writer(warehouse) as con:
@@ -66,7 +76,7 @@ def discover(warehouse: Path, run_id: str, paths: list[str], follow_symlinks: bo
     return found
 
 
-@task(name="process-batch", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=5)
+@task(name="process-batch", **WRITER_TASK)
 def process_batch(warehouse: Path, run_id: str, state: RunState, pool: AnalysisPool,
                   units: list[RawUnit]) -> dict[str, int]:
     """Skip units already loaded, analyse the rest in worker processes, stage everything."""
@@ -75,7 +85,7 @@ def process_batch(warehouse: Path, run_id: str, state: RunState, pool: AnalysisP
     return stage_batch(warehouse, run_id, state, results, unchanged).counts
 
 
-@task(name="resolve-entities", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=5)
+@task(name="resolve-entities", **WRITER_TASK)
 def resolve_entities(warehouse: Path) -> int:
     """Resolve mention keys corpus-wide, stage the changed entities and link new places to GeoNames."""
     with writer(warehouse) as con:
@@ -84,7 +94,7 @@ def resolve_entities(warehouse: Path) -> int:
         return resolved
 
 
-@task(name="assign-stories", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=5)
+@task(name="assign-stories", **WRITER_TASK)
 def assign_stories(warehouse: Path, run_id: str) -> int:
     """Find near-duplicates and story clusters of the run's documents (band-key join, incremental)."""
     with writer(warehouse) as con:
@@ -97,21 +107,21 @@ def audit(warehouse: Path, data_dir: Path, run_id: str, units_read: int) -> vali
     return validation.audit(warehouse, data_dir, run_id, units_read)
 
 
-@task(name="publish", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=5)
+@task(name="publish", **WRITER_TASK)
 def publish(warehouse: Path, run_id: str) -> None:
     """Make the audited rows visible in the published tables, with their search index entries."""
     with writer(warehouse) as con:
         publish_staging(con, run_id)
 
 
-@task(name="publish-inputs", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=5)
+@task(name="publish-inputs", **WRITER_TASK)
 def publish_inputs(warehouse: Path, run_id: str) -> None:
     """A run with nothing new: publish where its units ended, skip audit, Data Docs and index."""
     with writer(warehouse) as con:
         publish_inputs_only(con, run_id)
 
 
-@task(name="refresh-search-index", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=5)
+@task(name="refresh-search-index", **WRITER_TASK)
 def refresh_search_index(warehouse: Path) -> int:
     """Bring the BM25 index in step with the published documents (publish indexes the run's own
     documents; this repairs what an interrupted or older build left out). Returns documents reindexed."""
@@ -119,7 +129,7 @@ def refresh_search_index(warehouse: Path) -> int:
         return search.refresh_index(con)
 
 
-@task(name="finish-run", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=5)
+@task(name="finish-run", **WRITER_TASK)
 def finish_run(warehouse: Path, run_id: str, result: validation.AuditResult | None,
                note: str | None) -> tuple[dict[str, int], dict[str, int]]:
     """Store the run's final counts and validation outcome; returns them with the quarantine reasons."""
@@ -131,7 +141,7 @@ def finish_run(warehouse: Path, run_id: str, result: validation.AuditResult | No
         return counts, runs.quarantine_reasons(con, run_id)
 
 
-@task(name="build-report", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=5)
+@task(name="build-report", **WRITER_TASK)
 def refresh_report(settings: Settings) -> str:
     """Rebuild the self-contained HTML report of the warehouse; returns its path."""
     return str(build_report(settings))
@@ -246,7 +256,7 @@ def record_failure(warehouse: Path, run_id: str, exc: BaseException) -> None:
     """Mark the run failed (nothing was published); never mask the original error."""
     message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     try:
-        with writer(warehouse, retry_seconds=60) as con:
+        with writer(warehouse) as con:
             runs.fail_run(con, run_id, message)
     except Exception as inner:
         get_run_logger().error("could not mark run %s failed (%s); the next run will", run_id, inner)

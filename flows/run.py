@@ -14,8 +14,10 @@ from typing import Any
 from newsetl.config import Settings
 from newsetl.flows.progress import Progress, showing
 
-# Imported by the audit anyway (Great Expectations, ≈ 2 s): loaded while a run server starts.
-PREFETCH_MODULES = ("great_expectations",)
+# Imported by the audit (Great Expectations, ≈ 2 s of CPU): loaded while a run server starts, on
+# a new data folder only. There every unit is new, so the audit runs; on a used one the run may have
+# nothing new and skip the audit, and the import would be wasted.
+PREFETCH_ON_NEW_FOLDER = ("great_expectations",)
 
 
 def run_ingest(paths: list[str], settings: Settings, batch_size: int, workers: int,
@@ -26,14 +28,16 @@ def run_ingest(paths: list[str], settings: Settings, batch_size: int, workers: i
     ``progress`` (see :mod:`newsetl.flows.progress`) is shown for the run and finished before
     this returns or raises, so the caller's next line comes after it.
     """
+    from newsetl.flows.prefect_db import DB_FILE
     from newsetl.flows.server import api_for_run
 
+    prefetch_modules = () if (settings.prefect_home / DB_FILE).exists() else PREFETCH_ON_NEW_FOLDER
     api = api_for_run(settings)
     with showing(progress) as shown:
         shown.stage("starting")
         from newsetl.flows.ingest import ingest  # Prefect's imports, while the run server starts
 
-        api.wait_ready(meanwhile=[lambda name=name: prefetch(name) for name in PREFETCH_MODULES])
+        api.wait_ready(meanwhile=[lambda name=name: prefetch(name) for name in prefetch_modules])
         try:
             with api.settings():
                 return ingest(paths=paths, warehouse=str(settings.warehouse), data_dir=str(settings.data_dir),

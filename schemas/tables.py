@@ -25,6 +25,8 @@ class RecordTable:
     surface_column: str | None = None
     facts_attribute: str | None = None
     audit_query: str = "audit_records"
+    # Other (start, end, surface) column triples that must match the text (acronyms: both forms).
+    extra_spans: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def staging(self) -> str:
@@ -40,7 +42,8 @@ def _fact(name: str, attribute: str, surface_column: str | None) -> RecordTable:
 RECORD_TABLES: dict[str, RecordTable] = {table.name: table for table in (
     RecordTable("mentions", ("doc_id", "char_start", "char_end", "type"), "surface",
                 audit_query="audit_mentions"),
-    RecordTable("acronyms", ("doc_id", "short_start"), audit_query="audit_acronyms"),
+    RecordTable("acronyms", ("doc_id", "short_start"), audit_query="audit_acronyms",
+                extra_spans=(("short_start", "short_end", "short_form"), ("long_start", "long_end", "long_form"))),
     _fact("leads", "lead", "text"),
     _fact("genres", "genre", "evidence"),
     _fact("sections", "sections", "heading"),

@@ -20,13 +20,28 @@ from newsetl.warehouse.stage import stage_quarantine
 def audit_frames(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
     """The staged rows as DataFrames, with the computed columns the expectation suites check."""
     frames = {"documents": con.execute(read_dml("audit_documents"), [utcnow()]).df(), **derived_frames(con)}
+    texts = dict(con.execute("SELECT doc_id, text FROM stg_documents").fetchall())
     for table in RECORD_TABLES.values():
-        column = table.surface_column
-        surface = f"substring(doc_text, char_start + 1, char_end - char_start) = {column}" if column else "true"
-        query = read_dml(table.audit_query).format(table=table.name, surface_check=surface,
-                                                   num_perm=SIGNATURE.num_perm)
-        frames[table.name] = con.execute(query).df()
+        query = read_dml(table.audit_query).format(table=table.name, num_perm=SIGNATURE.num_perm)
+        frame = con.execute(query).df()
+        if table.surface_column:
+            frame["surface_matches_text"] = surfaces_match(frame, texts, "char_start", "char_end", table.surface_column)
+        for start, end, surface in table.extra_spans:
+            in_text = pd.Series(surfaces_match(frame, texts, start, end, surface), index=frame.index, dtype=bool)
+            frame["offsets_in_text"] = frame["offsets_in_text"].fillna(False).astype(bool) & in_text
+        frames[table.name] = frame
     return frames
+
+
+def surfaces_match(frame: pd.DataFrame, texts: dict[str, str], start: str, end: str, surface: str) -> list[bool]:
+    """Whether each row's surface is its document's text at ``[start, end)`` (Python slicing: the
+    cost is the spans' length, where SQL's substring walks each text from its start)."""
+    def matches(doc_id, first, last, value) -> bool:
+        text = texts.get(doc_id)
+        if text is None or pd.isna(first) or pd.isna(last) or not isinstance(value, str):
+            return False
+        return 0 <= int(first) <= int(last) <= len(text) and text[int(first):int(last)] == value
+    return [matches(*row) for row in zip(frame["doc_id"], frame[start], frame[end], frame[surface])]
 
 
 def derived_frames(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:

@@ -5,13 +5,20 @@ replaces. :func:`resolve_entities` re-resolves them and every key whose resoluti
 (:mod:`newsetl.extractors.entities.corpus`), recomputes the entities of those keys, and stages the
 delta that ``publish_entities.sql`` applies:
 
-- ``stg_resolved_keys``: the keys re-resolved; ``stg_key_map`` and ``stg_entity_aliases``: their
-  new rows of ``entity_keys`` and ``entity_aliases`` (a key no longer live has none);
+- ``stg_resolved_keys``: the keys re-resolved (``touched``: the run changes their mentions or
+  definitions; ``repoint``: their published mentions move to another entity); ``stg_key_map`` and
+  ``stg_entity_aliases``: their new rows of ``entity_keys`` and ``entity_aliases`` (a key no
+  longer live has none); ``stg_key_normals``: the touched keys' new name counts;
 - ``stg_entity_scope``: the entities recomputed; ``stg_entities``: those of them that still have a
-  mention (publish deletes the others).
+  mention (publish deletes the others). An entity is recomputed from its published row, the name
+  counts of its keys and the run's changes (``stage_entity_deltas.sql``), or, when a key with
+  published mentions joins or leaves it or a replaced document held its first or last date, from
+  every mention of its keys (``full_recompute``, ``stage_entities.sql``).
 
-The result equals a rebuild of the whole corpus (:func:`rebuild_entities`), which the first run on
-a warehouse without the lookups of ``entity_index`` does instead.
+The lookups of the ``entity_index`` schema (person surnames, acronym short-form keys, name counts)
+let a run find what it affects without reading the corpus. The result equals a rebuild of the
+whole corpus (:func:`rebuild_entities`), which a warehouse whose lookups are not complete yet (the
+first run, or a warehouse built before them) gets instead.
 """
 from __future__ import annotations
 
@@ -190,15 +197,13 @@ class WarehouseLookups:
         self.touched = set(touched["key"])
         self.touched_live = set(touched.loc[touched["is_live"].astype(bool), "key"])
 
+    def _query(self, query: str, values: set[str]) -> pd.DataFrame:
+        """The rows of the dml ``query`` run with ``values`` as its ``$values``."""
+        return self.con.execute(read_dml(query), {"values": sorted(values)}).df()
+
     def _values(self, query: str, values: set[str]) -> set[str]:
-        """The first column of ``query`` run with ``values`` as the view ``_values(value)``."""
-        if not values:
-            return set()
-        self.con.register("_values", pd.DataFrame({"value": sorted(values)}))
-        try:
-            return {row[0] for row in self.con.execute(read_dml(query)).fetchall()}
-        finally:
-            self.con.unregister("_values")
+        """The first column of the dml ``query`` over ``values``, as a set."""
+        return set(self._query(query, values).iloc[:, 0]) if values else set()
 
     def live(self, keys: set[str]) -> set[str]:
         """The keys among ``keys`` that are live after the run."""
@@ -216,10 +221,4 @@ class WarehouseLookups:
 
     def definitions_of(self, short_keys: set[str]) -> pd.DataFrame:
         """Live definitions of the acronyms whose keys are ``short_keys``."""
-        if not short_keys:
-            return live_acronyms(self.con).head(0)
-        self.con.register("_values", pd.DataFrame({"value": sorted(short_keys)}, columns=["value"]))
-        try:
-            return self.con.execute(read_dml("acronym_definitions")).df()
-        finally:
-            self.con.unregister("_values")
+        return self._query("acronym_definitions", short_keys)

@@ -12,7 +12,11 @@ import pytest
 from harness import ROOT, ingest_args, kill_all, leftovers, python, run_cli, start_cli, finish_cli
 
 LOCK_WAIT = 5
-UPPER_BOUND = 15  # the wait, plus the CLI's start-up and one retry delay
+UPPER_BOUND = 15  # the wait, plus the CLI's start-up
+# Mid-run the wait is shared by the task's retry (after a 5 s retry delay) and the failure
+# bookkeeping, then Prefect's shutdown follows: well under the 60 s default, and far from the
+# minutes a fresh wait per retry used to add up to.
+MID_RUN_BOUND = 30
 HOLDER = """
 import sys, time, duckdb
 con = duckdb.connect(sys.argv[1], read_only=True)
@@ -92,4 +96,4 @@ def test_reader_coming_in_mid_run(inbox, warehouse, tmp_path):
             holder.wait()
     print(f"\nreader mid-run: the ingest gave up {waited:.1f} s after the reader came in")
     assert_gave_up(run, warehouse.parent)
-    assert waited <= UPPER_BOUND, f"the ingest gave up {waited:.1f} s after the reader came in"
+    assert waited <= MID_RUN_BOUND, f"the ingest gave up {waited:.1f} s after the reader came in"

@@ -59,6 +59,11 @@ CREATE TABLE IF NOT EXISTS stg_key_map (
 );
 CREATE TABLE IF NOT EXISTS stg_entity_aliases AS SELECT * FROM entity_aliases WITH NO DATA;
 
+-- Incremental resolution reads the mentions of the documents a run replaces, and recomputes some
+-- entities from the mentions of their keys: both by index, not by a pass over every mention.
+CREATE INDEX IF NOT EXISTS mentions_by_doc ON mentions (doc_id);
+CREATE INDEX IF NOT EXISTS mentions_by_key ON mentions (key);
+
 -- Incremental resolution (warehouse/entities.py) stages a delta: the keys it re-resolved (publish
 -- replaces their rows of entity_keys and entity_aliases with stg_key_map and stg_entity_aliases;
 -- `touched`: the run adds or removes mentions or definitions of the key, so publish also replaces

@@ -1,5 +1,5 @@
 -- Short-form keys of the acronym definitions, published or staged, whose long form's key is among
--- _values (value): the acronyms that can alias to those keys.
+-- $values: the acronyms that can alias to those keys.
 SELECT DISTINCT s.short_key
 FROM (
     SELECT short_form, key FROM acronyms
@@ -7,4 +7,4 @@ FROM (
     SELECT short_form, key FROM stg_acronyms
 ) AS a
 JOIN entity_index.acronym_shorts AS s USING (short_form)
-WHERE a.key IN (SELECT value FROM _values)
+WHERE a.key IN (SELECT unnest($values::VARCHAR[]))

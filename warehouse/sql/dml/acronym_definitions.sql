@@ -1,4 +1,4 @@
--- The acronym definitions live after this run publishes whose short form's key is among _values (value).
+-- The acronym definitions live after this run publishes whose short form's key is among $values.
 WITH live AS (
     SELECT short_form, long_form, long_normal, key, short_start, short_end, long_start, long_end
     FROM acronyms
@@ -10,4 +10,4 @@ WITH live AS (
 SELECT l.*
 FROM live AS l
 JOIN entity_index.acronym_shorts AS s USING (short_form)
-WHERE s.short_key IN (SELECT value FROM _values)
+WHERE s.short_key IN (SELECT unnest($values::VARCHAR[]))

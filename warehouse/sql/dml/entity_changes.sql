@@ -25,9 +25,10 @@ SELECT s.entity_id,
             WHEN a.first_seen <= e.first_seen_date THEN a.first_seen END AS first_seen_date,
        CASE WHEN r.last_seen IS NULL OR r.last_seen < e.last_seen_date THEN greatest(e.last_seen_date, a.last_seen)
             WHEN a.last_seen >= e.last_seen_date THEN a.last_seen END AS last_seen_date,
-       r.first_seen = e.first_seen_date AND (a.first_seen IS NULL OR a.first_seen > e.first_seen_date)
-           OR r.last_seen = e.last_seen_date AND (a.last_seen IS NULL OR a.last_seen < e.last_seen_date)
-           AS dates_unknown
+       -- (an entity left with no document has no dates to know: it goes)
+       (r.first_seen = e.first_seen_date AND (a.first_seen IS NULL OR a.first_seen > e.first_seen_date)
+           OR r.last_seen = e.last_seen_date AND (a.last_seen IS NULL OR a.last_seen < e.last_seen_date))
+           AND coalesce(e.n_docs, 0) - coalesce(r.n_docs, 0) + coalesce(a.n_docs, 0) > 0 AS dates_unknown
 FROM stg_entity_scope AS s
 LEFT JOIN entities AS e USING (entity_id)
 LEFT JOIN removed AS r USING (entity_id)

@@ -1,5 +1,5 @@
--- Published person keys whose surname is among _values (value).
+-- Published person keys whose surname is among $values.
 SELECT p.key
 FROM entity_index.person_surnames AS p
-WHERE p.surname IN (SELECT value FROM _values)
+WHERE p.surname IN (SELECT unnest($values::VARCHAR[]))
   AND p.key IN (SELECT key FROM entity_keys)

@@ -1,2 +1,2 @@
--- The keys among _values (value) that the published resolution holds.
-SELECT key FROM entity_keys WHERE key IN (SELECT value FROM _values)
+-- The keys among $values that the published resolution holds.
+SELECT key FROM entity_keys WHERE key IN (SELECT unnest($values::VARCHAR[]))
