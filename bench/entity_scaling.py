@@ -47,6 +47,8 @@ RIVAL_READING = 0.05  # how often a definition gives an acronym's other long for
 DAY0 = datetime(2025, 1, 1)
 SYLLABLES = ["ка", "ло", "ми", "ре", "ту", "на", "во", "се", "ди", "ра", "бе", "жу", "фа", "ше", "цо"]
 KNOWN = sorted(KNOWN_ACRONYMS)
+# What each delta resolution did (``last_resolution``), reported per run.
+COUNTS = ("keys_touched", "keys_resolved", "entities_recomputed", "entities_from_mentions")
 
 
 def word(i: int, length: int = 3) -> str:
@@ -196,8 +198,7 @@ def measure_run(path: Path, info: dict, rep: int, n_new: int, run_vocabulary: in
         clear_staging(con)
     times["rebuild_total"] = times["rebuild_resolve"] + times["rebuild_publish"]
     times["delta_total"] = times["delta_resolve"] + times["delta_publish"]
-    return {"times": times, "keys_resolved": stats["keys_resolved"], "keys_touched": stats["keys_touched"],
-            "entities_recomputed": stats["entities_recomputed"]}
+    return {"times": times, **{key: stats[key] for key in COUNTS}}
 
 
 def main() -> None:
@@ -206,14 +207,14 @@ def main() -> None:
     parser.add_argument("--new", type=int, default=20)
     parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="newsetl-entity-bench-"))
     small, big = args.sizes
-    paths = {small: folder / f"w{small}.duckdb", big: folder / f"w{big}.duckdb"}
-    infos = {n: build_warehouse(paths[n], n, seed=n) for n in (small, big)}
-    runs = {small: [], big: []}
-    for rep in range(args.repeats):  # interleaved, so that load from other processes hits both alike
-        for n in (small, big):
-            runs[n].append(measure_run(paths[n], infos[n], rep, args.new, infos[small]["vocabulary"]))
+    with tempfile.TemporaryDirectory(prefix="newsetl-entity-bench-") as folder:
+        paths = {small: Path(folder) / f"w{small}.duckdb", big: Path(folder) / f"w{big}.duckdb"}
+        infos = {n: build_warehouse(paths[n], n, seed=n) for n in (small, big)}
+        runs = {small: [], big: []}
+        for rep in range(args.repeats):  # interleaved, so that load from other processes hits both alike
+            for n in (small, big):
+                runs[n].append(measure_run(paths[n], infos[n], rep, args.new, infos[small]["vocabulary"]))
     results = {"warehouses": list(infos.values()), "new_docs_per_run": args.new, "updated_docs_per_run": 2}
     for key in runs[small][0]["times"]:
         a = [r["times"][key] for r in runs[small]]
@@ -221,7 +222,7 @@ def main() -> None:
         results[key] = {f"{small}_ms": round(1000 * statistics.median(a), 1),
                         f"{big}_ms": round(1000 * statistics.median(b), 1),
                         "ratio": round(statistics.median(b) / statistics.median(a), 2)}
-    for key in ("keys_touched", "keys_resolved", "entities_recomputed"):
+    for key in COUNTS:
         results[key] = {str(n): [r[key] for r in runs[n]] for n in (small, big)}
     print(json.dumps(results, ensure_ascii=False, indent=2))
 

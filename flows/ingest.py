@@ -25,6 +25,7 @@ from newsetl.extractors.sources.limits import DEFAULT_MAX_UNIT_BYTES
 from newsetl.extractors.workers import AnalysisPool
 from newsetl.flows.dask import analysis_pool
 from newsetl.flows.locking import ingest_lock
+from newsetl.flows.progress import current_progress
 from newsetl.report import artifact
 from newsetl.report.build import build_report
 from newsetl.schemas.records import RawUnit
@@ -69,6 +70,7 @@ def start_run(warehouse: Path, run_id: str, paths: list[str]) -> None:
 def discover(warehouse: Path, run_id: str, paths: list[str], follow_symlinks: bool, strict: bool) -> Scan:
     """Expand files, folders and globs into the list of input files."""
     found = scan(paths, follow_symlinks=follow_symlinks)
+    current_progress().files_found(len(found.files))
     with writer(warehouse) as con:
         runs.set_scan_counts(con, run_id, len(found.files), len(found.skipped), len(found.skipped_symlinks), strict)
     get_run_logger().info("found %d input files (%d skipped: unsupported, or symlinks leading outside)",
@@ -199,8 +201,10 @@ def load_and_audit(settings: Settings, run_id: str, paths: list[str], batch_size
     if sum(totals.values()) == totals.get("unchanged", 0):
         publish_inputs(settings.warehouse, run_id)
         return None
+    current_progress().stage("resolving entities and stories")
     resolve_entities(settings.warehouse)
     assign_stories(settings.warehouse, run_id)
+    current_progress().stage("validating")
     result = audit(settings.warehouse, settings.data_dir, run_id, stats.units)
     publish(settings.warehouse, run_id)
     return result
@@ -213,6 +217,7 @@ def stage_batches(warehouse: Path, run_id: str, pool: AnalysisPool,
     started, done = time.monotonic(), 0
     for number, units in enumerate(batches, start=1):
         counts = process_batch(warehouse, run_id, state, pool, units)
+        current_progress().batch_done(units)
         done += len(units)
         logger.info("batch %d: %d units (%s); %d units so far, %.1f units/s", number, len(units),
                     ", ".join(f"{k} {v}" for k, v in counts.items() if v), done,
@@ -237,6 +242,7 @@ def close_run(settings: Settings, run_id: str, result: validation.AuditResult | 
                "quarantine_reasons": reasons, "docs_index": result.docs_index if result else None,
                "warehouse": str(settings.warehouse), "note": note, "report": None}
     if result is not None:
+        current_progress().stage("building the report")
         summary["report"] = refresh_report(settings)
     return summary
 

@@ -101,6 +101,7 @@ def ingest(
                                          help="Read symlinks inside the inputs that lead outside them"),
     max_unit_bytes: int = typer.Option(10 * 1024 * 1024, min=1, help="Largest input unit (a file, JSONL line or "
                                        "WARC record), decompressed; larger ones are quarantined as too_large"),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Show Prefect's flow and task log lines instead of the progress display"),
     dask: Optional[str] = typer.Option(None, "--dask", metavar="ADDRESS",
                                        help="Analyse on a Dask cluster: a scheduler address (tcp://HOST:8786) or "
                                        "'local' for a LocalCluster of --workers processes"),
@@ -121,13 +122,14 @@ def ingest(
         fail(str(exc), code=EXIT_BUSY)
     except (InputNotFound, WarehouseError, OSError) as exc:
         fail(str(exc))
-    configure_prefect(settings)
+    configure_prefect(settings, verbose=verbose)
     from newsetl.flows.ingest import StrictRunFailed
+    from newsetl.flows.progress import for_console
     from newsetl.flows.run import run_ingest
 
     try:
-        summary = run_ingest(paths, settings, batch_size=batch_size, workers=workers, strict=strict,
-                             follow_symlinks=follow_symlinks, max_unit_bytes=max_unit_bytes, dask=dask)
+        summary = run_ingest(paths, settings, batch_size=batch_size, workers=workers, progress=for_console(verbose),
+                             strict=strict, follow_symlinks=follow_symlinks, max_unit_bytes=max_unit_bytes, dask=dask)
     except StrictRunFailed as exc:
         print_summary(exc.summary)
         fail(f"{exc} (--strict; it was published: `newsetl quarantine --run {exc.summary['run_id']}`)",
@@ -385,6 +387,16 @@ def _query(fn, data_dir, warehouse, *args):
         fail(str(exc), code=EXIT_BUSY)
     except WarehouseError as exc:
         fail(str(exc))
+
+
+def _register_server_commands() -> None:
+    """``newsetl server start|stop|status`` (see :mod:`newsetl.cli_server`)."""
+    from newsetl.cli_server import server_app
+
+    app.add_typer(server_app, name="server")
+
+
+_register_server_commands()
 
 
 def main() -> None:

@@ -59,7 +59,8 @@ RECORD_TABLES: dict[str, RecordTable] = {table.name: table for table in (
 
 # Tables the warehouse derives from the records at the end of a run (corpus-wide), staged too.
 DERIVED_STAGING = ("stg_entities", "stg_key_map", "stg_entity_aliases", "stg_near_duplicates", "stg_stories",
-                   "stg_story_documents", "stg_places")
+                   "stg_story_documents", "stg_places", "stg_resolved_keys", "stg_entity_scope",
+                   "stg_key_normals")
 
 FACT_TABLES: dict[str, RecordTable] = {name: t for name, t in RECORD_TABLES.items() if t.facts_attribute}
 

@@ -23,15 +23,13 @@ first run, or a warehouse built before them) gets instead.
 from __future__ import annotations
 
 import json
-from contextlib import contextmanager
-from typing import Iterator
 
 import duckdb
 import pandas as pd
 
 from newsetl.extractors.entities.corpus import keys_to_reresolve, resolve_frames, resolve_scope
 from newsetl.extractors.entities.resolve import acronym_key, parse_person_key
-from newsetl.warehouse.db import execute_script, insert_frame, read_dml
+from newsetl.warehouse.db import execute_script, insert_frame, read_dml, transaction
 
 # What resolve_entities stages (it empties them first).
 RESOLUTION_STAGING = ("stg_key_map", "stg_entity_aliases", "stg_entities", "stg_resolved_keys", "stg_entity_scope",
@@ -71,18 +69,6 @@ def rebuild_entities(con: duckdb.DuckDBPyConnection) -> int:
     lookups starts). Returns how many keys were resolved."""
     with transaction(con):
         return stage_rebuild(con)
-
-
-@contextmanager
-def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """Run the block in one transaction: committed at the end, rolled back on error."""
-    con.execute("BEGIN TRANSACTION")
-    try:
-        yield
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    con.execute("COMMIT")
 
 
 def stage_delta(con: duckdb.DuckDBPyConnection) -> int:
@@ -143,15 +129,18 @@ def stage_entity_rows(con: duckdb.DuckDBPyConnection, rebuild: bool) -> None:
 
 def note_resolution(con: duckdb.DuckDBPyConnection, mode: str, n_keys: int, n_touched: int) -> int:
     """Record how much the latest resolution did (``entity_index.state``); returns ``n_keys``."""
-    n_entities = con.execute("SELECT count(*) FROM stg_entity_scope").fetchone()[0]
+    n_entities, n_full = con.execute(
+        "SELECT count(*), count(*) FILTER (full_recompute) FROM stg_entity_scope").fetchone()
     set_state(con, "last_resolution", json.dumps(
-        {"mode": mode, "keys_touched": n_touched, "keys_resolved": n_keys, "entities_recomputed": n_entities}))
+        {"mode": mode, "keys_touched": n_touched, "keys_resolved": n_keys, "entities_recomputed": n_entities,
+         "entities_from_mentions": n_full}))
     return n_keys
 
 
 def last_resolution(con: duckdb.DuckDBPyConnection) -> dict | None:
-    """What the latest resolution did: mode (delta or rebuild), keys touched, keys re-resolved and
-    entities recomputed; None before the first."""
+    """What the latest resolution did: mode (delta or rebuild), keys touched, keys re-resolved,
+    entities recomputed and how many of those from every mention of their keys; None before the
+    first."""
     row = con.execute("SELECT value FROM entity_index.state WHERE name = 'last_resolution'").fetchone()
     return json.loads(row[0]) if row else None
 

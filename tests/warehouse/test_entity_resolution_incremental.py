@@ -25,7 +25,7 @@ import pandas as pd
 import pytest
 
 from newsetl.extractors.entities.norm import phrase_key
-from newsetl.warehouse.db import ensure_schema, insert_frame, load_fts
+from newsetl.warehouse.db import ensure_schema, insert_frame, load_fts, read_dml
 from newsetl.warehouse.entities import clear_resolution, last_resolution, rebuild_entities, resolve_entities
 from newsetl.warehouse.publish import publish
 from newsetl.warehouse.runs import clear_staging
@@ -241,6 +241,34 @@ def test_synthetic_runs_equal_a_rebuild_after_every_run(seed):
                        ).fetchone() == (0,)
 
 
+def test_a_warehouse_without_lookups_is_rebuilt_then_resolves_deltas():
+    corpus, con = SyntheticCorpus(7), connect()
+    for number in range(3):
+        ingest_synthetic(con, f"run{number}", corpus.run(n_new=4, n_updates=1))
+    for table in ("person_surnames", "acronym_shorts", "key_normals", "state"):  # as built before them
+        con.execute(f"DELETE FROM entity_index.{table}")
+    for number, mode in ((3, "rebuild"), (4, "delta")):
+        ingest_synthetic(con, f"run{number}", corpus.run(n_new=3, n_updates=2))
+        assert last_resolution(con)["mode"] == mode
+        assert_same_tables(entity_tables(con), rebuilt_tables(con), f"run {number}")
+
+
+def test_audit_sees_staged_mentions_of_published_and_recomputed_entities():
+    con = connect()
+    published = {"a": doc(GAZPROM, MOSCOW), "b": doc(MOSCOW), "x": doc(("ORG:одкб", "ОДКБ"))}
+    ingest_synthetic(con, "run0", scenario_docs(published, 0))
+    stage_run(con, "run1", scenario_docs({"a": doc(MOSCOW), "c": doc(MOSCOW), "d": doc(MOSCOW)}, 1))
+    resolve_entities(con)
+    # Moscow is recomputed by the run, Gazprom loses its last mention and goes, ОДКБ stays as published
+    assert con.execute("SELECT canonical_name FROM stg_entities").fetchall() == [("Москва",)]
+    ids = dict(con.execute("SELECT canonical_name, entity_id FROM entities").fetchall())
+    con.execute("UPDATE stg_mentions SET entity_id = ? WHERE doc_id = 'c'", [ids["Газпром"]])
+    con.execute("UPDATE stg_mentions SET entity_id = ? WHERE doc_id = 'd'", [ids["ОДКБ"]])
+    checks = dict(con.execute("SELECT doc_id, bool_and(entity_exists) FROM (" + read_dml("audit_mentions")
+                              + ") GROUP BY doc_id").fetchall())
+    assert checks == {"a": True, "c": False, "d": True}
+
+
 # --- scenarios: what makes resolution non-local, with the names a user sees -----------------------
 
 
@@ -401,7 +429,7 @@ def flow_builds(prefect_harness, tmp_path_factory):
     for stats in per_run:
         print(f"  run {stats['run']}: {stats['counts']} — {stats['mode']}: {stats['keys_touched']} keys touched, "
               f"{stats['keys_resolved']} re-resolved of {stats['live_keys']} live, "
-              f"{stats['entities_recomputed']} entities recomputed")
+              f"{stats['entities_recomputed']} entities recomputed ({stats['entities_from_mentions']} from every mention)")
     return {"incremental": incremental, "rebuilt": rebuilt, "clean": clean, "per_run": per_run,
             "observed": observed, "clean_counts": clean_summary["counts"]}
 

@@ -6,12 +6,12 @@ WITH live_entities AS (
     SELECT entity_id, type, canonical_name, aliases FROM stg_entities
     UNION ALL
     SELECT entity_id, type, canonical_name, aliases FROM entities
-    WHERE entity_id NOT IN (SELECT entity_id FROM stg_entities)
+    WHERE entity_id NOT IN (SELECT entity_id FROM stg_entity_scope)
 ),
 key_map AS (
     SELECT key, entity_id FROM stg_key_map
     UNION ALL
-    SELECT key, entity_id FROM entity_keys WHERE key NOT IN (SELECT key FROM stg_key_map)
+    SELECT key, entity_id FROM entity_keys WHERE key NOT IN (SELECT key FROM stg_resolved_keys)
 ),
 candidates AS (
     SELECT entity_id FROM stg_entities WHERE type = 'LOC'
