@@ -42,8 +42,7 @@ Normal forms:
   a time, so memory does not grow with the text and offsets stay exact.
 
 Public API: :func:`extract_mentions`, :func:`extract_acronyms`, :func:`analyze`,
-and (re-exported) :func:`resolve_keys`, :func:`entity_id`,
-:func:`canonical_names`.
+and (re-exported) :func:`resolve_keys`, :func:`entity_id`.
 """
 from __future__ import annotations
 
@@ -55,7 +54,7 @@ from typing import Sequence
 from newsetl.extractors.entities.acronyms import find_definitions
 from newsetl.extractors.entities.norm import Normalizer, fold, person_key, phrase_key
 from newsetl.extractors.entities.persons import is_plural_kin
-from newsetl.extractors.entities.resolve import canonical_names, entity_id, resolve_keys
+from newsetl.extractors.entities.resolve import entity_id, resolve_keys
 from newsetl.extractors.entities.spans import SUPRANATIONAL_ORGS, SpanFixer
 from newsetl.extractors import models
 from newsetl.extractors.entities.syntax import SentenceParses, is_multiword, sentence_ranges
@@ -66,7 +65,7 @@ ENTITY_EXTRACTOR_VERSION = "entities/4"
 
 __all__ = [
     "ENTITY_EXTRACTOR_VERSION", "extract_mentions", "extract_acronyms", "analyze",
-    "resolve_keys", "entity_id", "canonical_names", "load_models",
+    "resolve_keys", "entity_id", "load_models",
 ]
 
 

@@ -104,20 +104,3 @@ def _follow(mapping: Mapping[str, str], key: str) -> str:
         key = mapping[key]
         seen.add(key)
     return key
-
-
-def canonical_names(mentions: Iterable, mapping: Mapping[str, str]) -> dict[str, str]:
-    """Display name per canonical key: the most frequent normal form among its own mentions.
-
-    Mentions whose key is an alias count only when no mention carries the canonical key.
-    """
-    own: dict[str, Counter] = defaultdict(Counter)
-    via_alias: dict[str, Counter] = defaultdict(Counter)
-    for mention in mentions:
-        canonical = mapping.get(mention.key, mention.key)
-        (own if canonical == mention.key else via_alias)[canonical][mention.normal] += 1
-    names = {}
-    for canonical in set(own) | set(via_alias):
-        counts = own.get(canonical) or via_alias[canonical]
-        names[canonical] = min(counts, key=lambda n: (-counts[n], n))
-    return names

@@ -12,7 +12,6 @@ from razdel import sentenize
 from newsetl.extractors.entities.analyze import (
     ENTITY_EXTRACTOR_VERSION,
     analyze,
-    canonical_names,
     entity_id,
     extract_acronyms,
     extract_mentions,
@@ -553,15 +552,6 @@ def test_acronym_with_two_long_forms_takes_the_most_frequent():
         return Acronym("ОДКБ", long_normal, long_normal, 0, 4, 5, 9)
     acronyms = [acronym("Организация Договора о коллективной безопасности")] * 2 + [acronym("Организация ДКБ")]
     assert resolve_keys([], acronyms) == {"ORG:одкб": "ORG:организация договора о коллективной безопасности"}
-
-
-def test_canonical_names_prefer_the_canonical_mentions(seed_results):
-    mentions = [m for ms, _ in seed_results.values() for m in ms]
-    acronyms = [a for _, acs in seed_results.values() for a in acs]
-    names = canonical_names(mentions, resolve_keys(mentions, acronyms))
-    assert names["ORG:организация договора о коллективной безопасности"] == \
-        "Организация Договора о коллективной безопасности"
-    assert names["PER:масадыков таалатбек"] == "Таалатбек Масадыков"
 
 
 def test_entity_id_is_sha256_prefix():

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from newsetl.extractors.entities.analyze import canonical_names, extract_mentions, resolve_keys
+from newsetl.extractors.entities.analyze import extract_mentions, resolve_keys
 from newsetl.extractors.entities.known_acronyms import KNOWN_ACRONYMS
 from newsetl.extractors.entities.norm import phrase_key
-from newsetl.schemas.records import Acronym, Mention
+from newsetl.schemas.records import Acronym
 
 
 @pytest.mark.parametrize("short, long_text", [
@@ -58,15 +58,6 @@ def test_known_acronyms_are_capitals_with_nominative_long_forms():
 ])
 def test_spelling_variants_share_one_key(variants):
     assert len({phrase_key("ORG", v) for v in variants}) == 1
-
-
-def test_canonical_name_tie_break_is_deterministic():
-    def mention(normal):
-        return Mention(0, 1, "ORG", normal, normal, 0, phrase_key("ORG", normal))
-    forms = ["Российский союз правообладателей", "Российский Союз Правообладателей"]
-    names = {canonical_names([mention(f) for f in order], {})["ORG:российский союз правообладателей"]
-             for order in (forms, forms[::-1])}
-    assert names == {"Российский Союз Правообладателей"}
 
 
 @pytest.mark.parametrize("text, junk", [
