@@ -21,6 +21,9 @@ Rules (the README's *Stories* section repeats them):
   given, however many documents join later, and a rerun of the same content gives the same id.
 * A document being reprocessed (an update) is never its own candidate: it leaves its old story and
   joins whichever story it now matches (its old one again if it still matches it).
+* Earlier new documents of the same run are found by the same rule as published candidates — a
+  shared band key, or at least ``min_shared_entities`` shared entities inside the window — through
+  an in-memory index, so a run costs in proportion to its size, not to its square.
 """
 from __future__ import annotations
 
@@ -30,7 +33,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from newsetl.extractors.stories.params import STORY, StoryParams
-from newsetl.extractors.stories.signature import estimated_containment, estimated_jaccard
+from newsetl.extractors.stories.signature import band_keys, estimated_containment, estimated_jaccard
 
 
 @dataclass(frozen=True)
@@ -156,10 +159,44 @@ def assign_stories(new_docs: Iterable[StoryDoc], candidates: Iterable[StoryDoc],
     """
     new_docs = processing_order(new_docs)
     new_ids = {d.doc_id for d in new_docs}
-    pool = [c for c in candidates if c.doc_id not in new_ids and c.story_id]
+    published = [c for c in candidates if c.doc_id not in new_ids and c.story_id]
+    earlier = RunIndex(params)
     assignments = []
     for doc in new_docs:
-        assignment = assign_one(doc, pool, params)
+        assignment = assign_one(doc, published + earlier.candidates(doc), params)
         assignments.append(assignment)
-        pool.append(replace(doc, story_id=assignment.story_id))
+        earlier.add(replace(doc, story_id=assignment.story_id))
     return assignments
+
+
+class RunIndex:
+    """The run's already assigned documents, by band key and by entity, so a new document is compared
+    only with those it could match (the rule ``story_candidates.sql`` applies to published ones)."""
+
+    def __init__(self, params: StoryParams = STORY):
+        self.params = params
+        self.by_band: dict[int, list[StoryDoc]] = {}
+        self.by_entity: dict[str, list[StoryDoc]] = {}
+
+    def add(self, doc: StoryDoc) -> None:
+        """Index an assigned document."""
+        for key in set(band_keys(doc.signature)):
+            self.by_band.setdefault(key, []).append(doc)
+        for entity in doc.entity_ids:
+            self.by_entity.setdefault(entity, []).append(doc)
+
+    def candidates(self, doc: StoryDoc) -> list[StoryDoc]:
+        """Indexed documents sharing a band key with ``doc``, or enough entities inside the window;
+        each once, in the order they were added."""
+        found: dict[str, StoryDoc] = {}
+        for key in band_keys(doc.signature):
+            for other in self.by_band.get(key, ()):
+                found.setdefault(other.doc_id, other)
+        shared: dict[str, int] = {}
+        for entity in doc.entity_ids:
+            for other in self.by_entity.get(entity, ()):
+                shared[other.doc_id] = shared.get(other.doc_id, 0) + 1
+                if shared[other.doc_id] == self.params.min_shared_entities and within_window(
+                        doc, other, self.params.window_days):
+                    found.setdefault(other.doc_id, other)
+        return list(found.values())
