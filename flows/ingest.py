@@ -24,6 +24,7 @@ from newsetl.extractors.sources.files import read_units
 from newsetl.extractors.sources.limits import DEFAULT_MAX_UNIT_BYTES
 from newsetl.extractors.workers import AnalysisPool
 from newsetl.flows.dask import analysis_pool
+from newsetl.flows.errors import StrictRunFailed
 from newsetl.flows.locking import ingest_lock
 from newsetl.flows.progress import current_progress
 from newsetl.report import artifact
@@ -39,14 +40,6 @@ from newsetl.warehouse.publish import publish as publish_staging
 from newsetl.warehouse.publish import publish_inputs_only
 from newsetl.warehouse.stage import split_unchanged, stage_batch
 from newsetl.warehouse.stories import stage_stories as stage_story_assignments
-
-
-class StrictRunFailed(RuntimeError):
-    """A strict run quarantined input: it is published, but the run fails (exit code 4)."""
-
-    def __init__(self, message: str, summary: dict):
-        super().__init__(message)
-        self.summary = summary
 
 
 def retry_unless_busy(task, task_run, state) -> bool:

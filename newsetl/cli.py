@@ -123,7 +123,7 @@ def ingest(
     except (InputNotFound, WarehouseError, OSError) as exc:
         fail(str(exc))
     configure_prefect(settings, verbose=verbose)
-    from newsetl.flows.ingest import StrictRunFailed
+    from newsetl.flows.errors import StrictRunFailed
     from newsetl.flows.progress import for_console
     from newsetl.flows.run import run_ingest
 

@@ -43,7 +43,7 @@ def test_final_state_message_states_counts_and_quarantine(runs):
 
 
 def test_strict_run_with_quarantine_fails_but_publishes(runs):
-    from newsetl.flows.ingest import StrictRunFailed
+    from newsetl.flows.errors import StrictRunFailed
 
     state = runs["strict"]
     assert state.is_failed()
