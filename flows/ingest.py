@@ -125,14 +125,11 @@ def refresh_search_index(warehouse: Path) -> int:
 
 
 @task(name="finish-run", **WRITER_TASK)
-def finish_run(warehouse: Path, run_id: str, result: validation.AuditResult | None,
+def finish_run(warehouse: Path, run_id: str, result: validation.AuditResult,
                note: str | None) -> tuple[dict[str, int], dict[str, int]]:
     """Store the run's final counts and validation outcome; returns them with the quarantine reasons."""
     with writer(warehouse) as con:
-        if result is None:
-            counts = runs.finish_run(con, run_id, "completed", None, [], None, note)
-        else:
-            counts = runs.finish_run(con, run_id, "completed", result.success, result.warnings, result.docs_index, note)
+        counts = runs.finish_run(con, run_id, "completed", result.success, result.warnings, result.docs_index, note)
         return counts, runs.quarantine_reasons(con, run_id)
 
 
@@ -180,9 +177,9 @@ def batched_units(files: Iterable[SourceFile], size: int, max_unit_bytes: int,
 
 def load_and_audit(settings: Settings, run_id: str, paths: list[str], batch_size: int, workers: int,
                    follow_symlinks: bool, max_unit_bytes: int, strict: bool,
-                   dask: str | None = None) -> validation.AuditResult | None:
+                   dask: str | None = None) -> validation.AuditResult:
     """Stage every batch; unless nothing is new, resolve entities, assign stories, audit; publish.
-    Returns the audit (None when the run changed nothing and was not audited)."""
+    Returns the audit (``NOT_AUDITED`` when the run changed nothing)."""
     found = discover(settings.warehouse, run_id, paths, follow_symlinks, strict)
     stats, totals = ReadStats(), {}
     with analysis_pool(workers, dask) as pool:
@@ -193,7 +190,7 @@ def load_and_audit(settings: Settings, run_id: str, paths: list[str], batch_size
         runs.set_skipped_records(con, run_id, dict(stats.skipped_warc_records))
     if sum(totals.values()) == totals.get("unchanged", 0):
         publish_inputs(settings.warehouse, run_id)
-        return None
+        return validation.NOT_AUDITED
     current_progress().stage("resolving entities and stories")
     resolve_entities(settings.warehouse)
     assign_stories(settings.warehouse, run_id)
@@ -218,23 +215,23 @@ def stage_batches(warehouse: Path, run_id: str, pool: AnalysisPool,
         yield units, counts
 
 
-def close_run(settings: Settings, run_id: str, result: validation.AuditResult | None) -> dict:
+def close_run(settings: Settings, run_id: str, result: validation.AuditResult) -> dict:
     """After publishing: repair the search index where it lags, store the final counts, rebuild the
     report (a run with nothing new skips the index and the report). A failed refresh does not undo
     the published run: it is noted on the run and the next run repairs it."""
     note = None
-    if result is not None:
+    if result.audited:
         try:
             refresh_search_index(settings.warehouse)
         except Exception as exc:
             note = f"published, but the search index was not refreshed ({exc}); the next run refreshes it"
             get_run_logger().error(note)
     counts, reasons = finish_run(settings.warehouse, run_id, result, note)
-    summary = {"run_id": run_id, "counts": counts, "validation_success": result.success if result else None,
-               "warnings": result.warnings if result else [], "quarantined_records": result.quarantined if result else {},
-               "quarantine_reasons": reasons, "docs_index": result.docs_index if result else None,
+    summary = {"run_id": run_id, "counts": counts, "validation_success": result.success,
+               "warnings": result.warnings, "quarantined_records": result.quarantined,
+               "quarantine_reasons": reasons, "docs_index": result.docs_index,
                "warehouse": str(settings.warehouse), "note": note, "report": None}
-    if result is not None:
+    if result.audited:
         current_progress().stage("building the report")
         summary["report"] = refresh_report(settings)
     return summary

@@ -26,10 +26,19 @@ class ValidationBlocked(RuntimeError):
 class AuditResult:
     """The audit's verdict: validation outcome, quarantined record counts, Data Docs path."""
 
-    success: bool
+    success: bool | None  # None: not audited (a run with nothing new)
     warnings: list[str]
-    docs_index: str
+    docs_index: str | None
     quarantined: dict[str, int]
+
+    @property
+    def audited(self) -> bool:
+        """Whether the run was audited at all."""
+        return self.success is not None
+
+
+# The verdict of a run with nothing new, which skips the audit.
+NOT_AUDITED = AuditResult(success=None, warnings=[], docs_index=None, quarantined={})
 
 
 def audit(warehouse: Path, data_dir: Path, run_id: str, units_read: int) -> AuditResult:
