@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from newsetl.extractors.documents.build import EXTRACTOR_VERSION as DOCUMENTS_VERSION
-from newsetl.extractors.documents.build import build_document, make_reject
+from newsetl.extractors.documents.build import build_document, detect_language, make_reject
 from newsetl.extractors.entities import analyze as entities
 from newsetl.extractors.entities.norm import phrase_key
 from newsetl.extractors.facts import FACTS_EXTRACTOR_VERSION, extract_facts
@@ -88,8 +88,9 @@ def fact_rows(doc: Document, mentions: list[Mention]) -> dict[str, list[dict[str
 
 
 def warm_up() -> None:
-    """Load the NLP models once in a worker process, before its first batch."""
+    """Load the NLP models and the language identifier once in a worker process, before its first batch."""
     entities.analyze("Загрузка моделей.")
+    detect_language("Загрузка моделей.")
 
 
 def analyse_units(units: list[RawUnit]) -> list[UnitResult]:

@@ -17,18 +17,12 @@ import tempfile
 from importlib.metadata import version
 from pathlib import Path
 
-CACHE_ENV = "NEWSETL_CACHE_DIR"
+from newsetl.config import cache_dir
+
 DB_FILE = "prefect.db"
 # Tables a template may hold rows in: the schema version and the block catalogue Prefect registers
 # at start-up. Any other row (a flow, a run, a log, an event) belongs to some data folder.
 TEMPLATE_TABLES = frozenset({"alembic_version", "block_type", "block_schema", "block_schema_reference"})
-
-
-def cache_dir() -> Path:
-    """newsetl's per-user cache: ``NEWSETL_CACHE_DIR``, else ``$XDG_CACHE_HOME/newsetl``, else ``~/.cache/newsetl``."""
-    if os.environ.get(CACHE_ENV):
-        return Path(os.environ[CACHE_ENV]).expanduser()
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache").expanduser() / "newsetl"
 
 
 def template_path() -> Path:

@@ -12,6 +12,7 @@ from importlib import import_module
 from typing import Any
 
 from newsetl.config import Settings
+from newsetl.extractors.workers import discard_prestarted, prestart
 from newsetl.flows.progress import Progress, showing
 
 # Imported by the audit (Great Expectations, ≈ 2 s of CPU): loaded while a run server starts, on
@@ -31,8 +32,11 @@ def run_ingest(paths: list[str], settings: Settings, batch_size: int, workers: i
     from newsetl.flows.prefect_db import DB_FILE
     from newsetl.flows.server import api_for_run
 
-    prefetch_modules = () if (settings.prefect_home / DB_FILE).exists() else PREFETCH_ON_NEW_FOLDER
+    new_folder = not (settings.prefect_home / DB_FILE).exists()
+    prefetch_modules = PREFETCH_ON_NEW_FOLDER if new_folder else ()
     api = api_for_run(settings)
+    if new_folder and not options.get("dask"):
+        prestart(workers)  # every unit of a new folder is new: the workers load their models meanwhile
     with showing(progress) as shown:
         shown.stage("starting")
         from newsetl.flows.ingest import ingest  # Prefect's imports, while the run server starts
@@ -43,6 +47,7 @@ def run_ingest(paths: list[str], settings: Settings, batch_size: int, workers: i
                 return ingest(paths=paths, warehouse=str(settings.warehouse), data_dir=str(settings.data_dir),
                               batch_size=batch_size, workers=workers, **options)
         finally:
+            discard_prestarted()
             drain_prefect_events()
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 DATA_DIR_ENV = "NEWSETL_DATA_DIR"
 WAREHOUSE_ENV = "NEWSETL_WAREHOUSE"
+CACHE_ENV = "NEWSETL_CACHE_DIR"
 DEFAULT_DATA_DIR = "data"
 WAREHOUSE_FILE = "newsetl.duckdb"
 # The level of Prefect's console log handler (its API handler keeps every level).
@@ -36,6 +37,13 @@ def resolve_settings(data_dir: str | Path | None = None, warehouse: str | Path |
     root = Path(data_dir or os.environ.get(DATA_DIR_ENV) or DEFAULT_DATA_DIR).expanduser().resolve()
     wh = warehouse or os.environ.get(WAREHOUSE_ENV) or root / WAREHOUSE_FILE
     return Settings(data_dir=root, warehouse=Path(wh).expanduser().resolve())
+
+
+def cache_dir() -> Path:
+    """newsetl's per-user cache: ``NEWSETL_CACHE_DIR``, else ``$XDG_CACHE_HOME/newsetl``, else ``~/.cache/newsetl``."""
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV]).expanduser()
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache").expanduser() / "newsetl"
 
 
 def configure_prefect(settings: Settings, verbose: bool = False) -> None:

@@ -147,7 +147,7 @@ def mark_warnings(page: str) -> str:
     warnings says "Passed with warnings" instead of "Failed"."""
     from bs4 import BeautifulSoup
 
-    soup = BeautifulSoup(page, "html.parser")
+    soup = BeautifulSoup(page, "lxml")  # a whole page: lxml parses it ~5x faster than html.parser
     criticals = 0
     for icon in soup.select("td i.fa-times.text-danger"):
         row = icon.find_parent("tr")

@@ -20,7 +20,7 @@ from newsetl.warehouse.stage import stage_quarantine
 def audit_frames(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
     """The staged rows as DataFrames, with the computed columns the expectation suites check."""
     frames = {"documents": con.execute(read_dml("audit_documents"), [utcnow()]).df(), **derived_frames(con)}
-    texts = dict(con.execute("SELECT doc_id, text FROM stg_documents").fetchall())
+    texts = dict(zip(frames["documents"]["doc_id"], frames["documents"]["text"]))
     for table in RECORD_TABLES.values():
         query = read_dml(table.audit_query).format(table=table.name, num_perm=SIGNATURE.num_perm)
         frame = con.execute(query).df()

