@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import sys
+import webbrowser
 from datetime import datetime
 from enum import Enum
 from pathlib import Path
@@ -12,7 +13,16 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from newsetl.api import version as installed_version
+from newsetl.cli_server import server_app
 from newsetl.config import configure_prefect, resolve_settings
+from newsetl.flows.errors import StrictRunFailed
+from newsetl.flows.progress import for_console
+
+# Deferred imports, for start-up time (`newsetl --help` must stay fast): the modules that open the
+# warehouse or build the report import duckdb and pandas (≈ 0.4 s); newsetl.flows.run imports the
+# worker pool, then Prefect; newsetl.report.listing (csv, json, decimal: ≈ 10 ms) and the input
+# discovery (≈ 6 ms) are wanted by some commands only. Each command imports what it uses.
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Raw Russian-language news in, a validated DuckDB warehouse out.")
@@ -52,9 +62,7 @@ def fail(message: str, code: int = 1) -> None:
 def _version(value: bool) -> None:
     """Print the version and exit (``--version``)."""
     if value:
-        from newsetl.api import version
-
-        out.print(f"newsetl {version()}", highlight=False)
+        out.print(f"newsetl {installed_version()}", highlight=False)
         raise typer.Exit()
 
 
@@ -73,7 +81,7 @@ def main_options(version: bool = typer.Option(False, "--version", callback=_vers
 
 def _emit(listing, fmt: OutputFormat, columns=None, title: str | None = None, empty: str | None = None) -> None:
     """Print a listing as a terminal table (``columns`` chosen to fit), CSV or JSON (all columns)."""
-    from newsetl.report.listing import to_csv, to_json, to_table
+    from newsetl.report.listing import to_csv, to_json, to_table  # deferred: start-up time
 
     if fmt is OutputFormat.json:
         sys.stdout.write(to_json(listing))
@@ -107,6 +115,7 @@ def ingest(
                                        "'local' for a LocalCluster of --workers processes"),
 ) -> None:
     """Load news into the warehouse, validate it and rebuild the data-quality report."""
+    # deferred: start-up time (duckdb, pandas)
     from newsetl.extractors.sources.discovery import InputNotFound, scan
     from newsetl.flows.locking import ingest_lock
     from newsetl.warehouse.db import WarehouseBusy, WarehouseError, writer
@@ -123,9 +132,7 @@ def ingest(
     except (InputNotFound, WarehouseError, OSError) as exc:
         fail(str(exc))
     configure_prefect(settings, verbose=verbose)
-    from newsetl.flows.errors import StrictRunFailed
-    from newsetl.flows.progress import for_console
-    from newsetl.flows.run import run_ingest
+    from newsetl.flows.run import run_ingest  # deferred: start-up time (the worker pool, then Prefect)
 
     try:
         summary = run_ingest(paths, settings, batch_size=batch_size, workers=workers, progress=for_console(verbose),
@@ -174,7 +181,7 @@ def _run_columns():
     """The ``runs`` table at 80 columns: whole run ids, short headers, warnings cut to fit.
 
     ``result`` is the validation outcome of a completed run, else its status (failed, running)."""
-    from newsetl.report.listing import Column, Kind
+    from newsetl.report.listing import Column, Kind  # deferred: start-up time
 
     number = [Column(name, header, Kind.NUMBER) for name, header in
               (("seconds", "secs"), ("seen", "seen"), ("new", "new"), ("unchanged", "unch"), ("updated", "upd"),
@@ -188,6 +195,7 @@ def runs(warehouse: Optional[Path] = WarehouseOpt, data_dir: Optional[Path] = Da
          limit: int = typer.Option(20, min=1, help="How many of the newest runs"),
          fmt: OutputFormat = FormatOpt) -> None:
     """Past runs with their counts and validation outcome, newest first."""
+    # deferred: start-up time (duckdb)
     from newsetl.report.listing import Listing
     from newsetl.warehouse import queries
 
@@ -200,7 +208,7 @@ def runs(warehouse: Optional[Path] = WarehouseOpt, data_dir: Optional[Path] = Da
 
 def _quarantine_columns():
     """The ``quarantine`` table at 80 columns: whole run ids, the source's end, the reason, the message cut."""
-    from newsetl.report.listing import Column, Kind
+    from newsetl.report.listing import Column, Kind  # deferred: start-up time
 
     return [Column("run_id", "run", Kind.ID), Column("source_uri", "source", Kind.PATH, 24),
             Column("reason_code", "reason", Kind.TEXT, 22), Column("message", "message", Kind.TEXT, 60)]
@@ -212,6 +220,7 @@ def quarantine(warehouse: Optional[Path] = WarehouseOpt, data_dir: Optional[Path
                limit: int = typer.Option(50, min=1, help="How many rows, newest first"),
                fmt: OutputFormat = FormatOpt) -> None:
     """What was rejected, and why."""
+    # deferred: start-up time (duckdb)
     from newsetl.report.listing import Listing
     from newsetl.warehouse import queries
 
@@ -225,7 +234,7 @@ def quarantine(warehouse: Optional[Path] = WarehouseOpt, data_dir: Optional[Path
 
 def _resolve_run(con, prefix: str) -> str:
     """The one run id starting with ``prefix``; a one-line error when none or several do."""
-    from newsetl.warehouse import queries
+    from newsetl.warehouse import queries  # deferred: start-up time (duckdb)
 
     matches = queries.runs_matching(con, prefix.strip())
     if not matches:
@@ -239,6 +248,7 @@ def _resolve_run(con, prefix: str) -> str:
 def report(data_dir: Optional[Path] = DataDirOpt, warehouse: Optional[Path] = WarehouseOpt,
            open_it: bool = typer.Option(False, "--open", help="Open the report in the default browser")) -> None:
     """Build the report (one self-contained HTML file: runs, quarantine, validation, data) and print its path."""
+    # deferred: start-up time (duckdb, pandas)
     from newsetl.report.build import build_report
     from newsetl.warehouse.db import WarehouseBusy, WarehouseError
 
@@ -251,8 +261,6 @@ def report(data_dir: Optional[Path] = DataDirOpt, warehouse: Optional[Path] = Wa
         fail(str(exc))
     out.print(str(path), highlight=False, soft_wrap=True)
     if open_it:
-        import webbrowser
-
         webbrowser.open(path.as_uri())
 
 
@@ -270,6 +278,7 @@ def search(
     data_dir: Optional[Path] = DataDirOpt,
 ) -> None:
     """Full-text search (BM25) over titles and texts."""
+    # deferred: start-up time (duckdb, pandas)
     from newsetl.report.listing import Listing
     from newsetl.warehouse.search import SearchFilters, search as run_search
 
@@ -300,6 +309,7 @@ def stories(
     data_dir: Optional[Path] = DataDirOpt,
 ) -> None:
     """The latest stories (documents reporting the same event) with their sizes and sources."""
+    # deferred: start-up time (duckdb, pandas)
     from newsetl.report.listing import Column, Kind, Listing
     from newsetl.warehouse.stories import latest_stories
 
@@ -324,6 +334,7 @@ def sql(
     data_dir: Optional[Path] = DataDirOpt,
 ) -> None:
     """Run SQL against the warehouse, opened read-only."""
+    # deferred: start-up time (duckdb)
     import duckdb
 
     from newsetl.report.listing import Listing
@@ -360,6 +371,7 @@ def export(
     data_dir: Optional[Path] = DataDirOpt,
 ) -> None:
     """Export every published table, with its schema, for other engines."""
+    # deferred: start-up time (duckdb)
     import duckdb
 
     from newsetl.warehouse.export import export_tables
@@ -377,6 +389,7 @@ def export(
 
 def _query(fn, data_dir, warehouse, *args):
     """Run a read-only query function, turning warehouse problems into one-line errors."""
+    # deferred: start-up time (duckdb, pandas)
     from newsetl.warehouse.db import WarehouseBusy, WarehouseError, reader
 
     settings = resolve_settings(data_dir, warehouse)
@@ -389,14 +402,8 @@ def _query(fn, data_dir, warehouse, *args):
         fail(str(exc))
 
 
-def _register_server_commands() -> None:
-    """``newsetl server start|stop|status`` (see :mod:`newsetl.cli_server`)."""
-    from newsetl.cli_server import server_app
-
-    app.add_typer(server_app, name="server")
-
-
-_register_server_commands()
+# ``newsetl server start|stop|status`` (see :mod:`newsetl.cli_server`)
+app.add_typer(server_app, name="server")
 
 
 def main() -> None:

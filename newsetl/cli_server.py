@@ -16,6 +16,8 @@ from rich.markup import escape
 
 from newsetl.config import Settings, resolve_settings
 
+# Deferred import: newsetl.flows.server pulls in urllib.request and Prefect's database helpers
+# (≈ 40 ms); the commands import it when they run, so `newsetl --help` stays fast.
 server_app = typer.Typer(add_completion=False, no_args_is_help=True,
                          help="A local Prefect server for the data folder, which ingest then uses.")
 out = Console(soft_wrap=True, highlight=False)
@@ -54,7 +56,7 @@ def start(data_dir: Optional[Path] = DataDirOpt,
           port: Optional[int] = typer.Option(None, min=1, max=65535, help="Port [default: a free one]"),
           ui: bool = typer.Option(True, "--ui/--no-ui", help="Serve Prefect's UI")) -> None:
     """Start the data folder's Prefect server in the background (or show the one that runs)."""
-    from newsetl.flows.server import ServerError, start_server
+    from newsetl.flows.server import ServerError, start_server  # deferred: see the module note
 
     settings = _settings(data_dir)
     try:
@@ -68,7 +70,7 @@ def start(data_dir: Optional[Path] = DataDirOpt,
 @server_app.command()
 def stop(data_dir: Optional[Path] = DataDirOpt) -> None:
     """Stop the data folder's Prefect server."""
-    from newsetl.flows.server import stop_server
+    from newsetl.flows.server import stop_server  # deferred: see the module note
 
     settings = _settings(data_dir)
     record = stop_server(settings)
@@ -78,7 +80,7 @@ def stop(data_dir: Optional[Path] = DataDirOpt) -> None:
 @server_app.command()
 def status(data_dir: Optional[Path] = DataDirOpt) -> None:
     """Show whether the data folder's Prefect server runs, and where (exit code 3 when it does not)."""
-    from newsetl.flows.server import is_alive, read_record, running_server
+    from newsetl.flows.server import is_alive, read_record, running_server  # deferred: see the module note
 
     settings = _settings(data_dir)
     record = running_server(settings)

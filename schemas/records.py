@@ -38,9 +38,31 @@ class RawUnit:
     error: tuple[str, str] | None = None
 
 
-@dataclass(slots=True)
-class Document:
-    """A cleaned news document, ready to load into ``documents``."""
+@dataclass(slots=True, kw_only=True)
+class DocumentMetadata:
+    """What a document says about itself: the fields an extractor reads from the page or file."""
+
+    published_at: datetime | None = None
+    published_at_evidence: str = "none"
+    title: str | None = None
+    url: str | None = None
+    source_name: str | None = None
+    author: str | None = None
+    site_name: str | None = None
+    description: str | None = None
+
+
+METADATA_FIELDS = tuple(f.name for f in fields(DocumentMetadata))
+
+
+def metadata_of(found: Any) -> dict[str, Any]:
+    """The :class:`DocumentMetadata` fields that ``found`` (a parsed page, file or record) has."""
+    return {name: getattr(found, name) for name in METADATA_FIELDS if hasattr(found, name)}
+
+
+@dataclass(slots=True, kw_only=True)
+class Document(DocumentMetadata):
+    """A cleaned news document, ready to load into ``documents`` (keyword arguments only)."""
 
     doc_id: str
     source_id: str
@@ -50,15 +72,7 @@ class Document:
     raw_hash: str
     content_hash: str
     text: str
-    title: str | None = None
-    url: str | None = None
     source_domain: str | None = None
-    source_name: str | None = None
-    author: str | None = None
-    site_name: str | None = None
-    description: str | None = None
-    published_at: datetime | None = None
-    published_at_evidence: str = "none"
     language: str | None = None
     n_chars: int = 0
     n_words: int = 0

@@ -16,32 +16,39 @@ naming rows.
 Nulls: GX map expectations skip nulls (an in-set check passes a null), so every
 column that must be present has its own ``*_not_null`` check.
 
-Adding a suite for another table takes a few lines: define it next to the others
-and list it in ``SUITES`` at the bottom of this module::
+A suite is a small text table, one check a line, in suite order (the order of the
+reports): ``name  kind  column [argument …] [warning|critical]``. The name is given
+without the table (``text_not_empty`` in the ``documents`` suite is the check
+``documents.text_not_empty``); the kind is a key of :data:`CHECK_KINDS` (the helper
+functions below); an argument is a number, a constant of :data:`NAMED_VALUES` (upper
+case) or a column name; the severity defaults to the helper's (critical, but warning
+for the type checks). Adding a suite for another table takes a few lines::
 
-    FACTS = TableSuite(
-        table="facts",
-        key_columns=["doc_id", "fact_start"],
-        checks=[
-            not_null("facts.doc_id_not_null", "doc_id"),
-            in_set("facts.kind_known", "kind", ("appointment", "career")),
-            at_least("facts.fact_start_non_negative", "fact_start", 0),
-            is_true("facts.offsets_in_text", "offsets_in_text"),
-        ],
-    )
+    FACTS = suite("facts", ["doc_id", "fact_start"], '''
+        doc_id_not_null          not_null   doc_id
+        kind_known               in_set     kind        FACT_KINDS
+        fact_start_non_negative  at_least   fact_start  0
+        offsets_in_text          is_true    offsets_in_text
+    ''')
+
+and list it in ``SUITES`` at the bottom of this module (a fact table: :func:`fact_suite`,
+which adds the checks every fact table shares).
 
 Check names are ``<table>.<what must hold>``; never rename one that has shipped: the
 names are the quarantine reasons and the ``dq_results.check_name`` history.
 
-Any expectation without a helper can be given as a spec tuple,
+An expectation without a helper is a :class:`Check` with a spec tuple,
 ``Check(name, CRITICAL, ("ExpectColumnValuesToBeDateutilParseable", {"column": "x"}))``,
-or as a callable returning a ``gx.expectations`` instance. Specs keep this module free
-of the (slow) ``great_expectations`` import; :meth:`Check.expectation` builds them.
+or a callable returning a ``gx.expectations`` instance, in a ``TableSuite`` of its own or
+added to a parsed one. Specs keep this module free of the (slow) ``great_expectations``
+import; :meth:`Check.expectation` builds them.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Literal
 
 from newsetl.schemas.records import DATE_EVIDENCE, ENTITY_TYPES, INPUT_FORMATS
@@ -61,6 +68,27 @@ ALL_CAPS_OR_DIGITS = r"^[0-9A-ZА-ЯЁІЇЄҐЎӘҒҚҢӨҰҮҺ]+$"
 NOT_BLANK = r"\S"
 # Integer dtypes as DuckDB and pandas produce them (numpy and nullable extension types).
 INTEGER_DTYPES = ("int64", "int32", "Int64Dtype", "Int32Dtype")
+GENRES_KNOWN = ("interview", "news", "article", "opinion", "press_release", "biography", "other")
+EVENT_KINDS = ("exercise", "operation", "forum", "programme", "summit", "conference", "session",
+               "competition", "festival", "campaign", "other")
+GRANULARITIES = ("day", "month", "year", "range", "duration")
+ISO8601_DURATION = r"^P(?:\d+[YMWD])+$"
+OCCUPATION_KINDS = ("appointed", "held", "left", "candidate")
+ATTRIBUTION_KINDS = ("outlet", "original_source", "quote")
+STORY_ID = r"^[0-9a-f]{16}$"
+STORIES_VERSION = r"^stories/\d+$"
+PLACE_FEATURES = ("country", "city", "continent")
+COUNTRY_CODE = r"^[A-Z]{2}$"
+
+# The value sets and patterns the suites' text tables name (upper-case words in a check's line).
+NAMED_VALUES: dict[str, Any] = {
+    "INPUT_FORMATS": INPUT_FORMATS, "DATE_EVIDENCE": DATE_EVIDENCE, "ENTITY_TYPES": ENTITY_TYPES,
+    "EXPECTED_LANGUAGES": EXPECTED_LANGUAGES, "SHA256_HEX": SHA256_HEX, "ALL_CAPS_OR_DIGITS": ALL_CAPS_OR_DIGITS,
+    "GENRES_KNOWN": GENRES_KNOWN, "EVENT_KINDS": EVENT_KINDS, "GRANULARITIES": GRANULARITIES,
+    "ISO8601_DURATION": ISO8601_DURATION, "OCCUPATION_KINDS": OCCUPATION_KINDS,
+    "ATTRIBUTION_KINDS": ATTRIBUTION_KINDS, "STORY_ID": STORY_ID, "STORIES_VERSION": STORIES_VERSION,
+    "PLACE_FEATURES": PLACE_FEATURES, "COUNTRY_CODE": COUNTRY_CODE,
+}
 
 
 @dataclass(frozen=True)
@@ -115,7 +143,7 @@ class TableSuite:
         return next(check for check in self.checks if check.name == name)
 
 
-# --- helpers: one line per check in the suites below --------------------------------
+# --- the check kinds: one helper per expectation, named in the suites' text tables ----------
 
 
 def not_null(name: str, column: str, severity: Severity = CRITICAL) -> Check:
@@ -181,170 +209,180 @@ def integer_typed(name: str, column: str, severity: Severity = WARNING) -> Check
     return Check(name, severity, ("ExpectColumnValuesToBeInTypeList", kwargs))
 
 
+# --- the text tables of checks ------------------------------------------------------------
+
+CHECK_KINDS: dict[str, Callable[..., Check]] = {
+    "not_null": not_null, "unique": unique, "in_set": in_set, "is_true": is_true, "is_false": is_false,
+    "at_least": at_least, "greater": greater, "greater_or_equal": partial(greater, or_equal=True),
+    "matches": matches, "between": between, "not_empty": not_empty, "of_type": of_type,
+    "integer_typed": integer_typed,
+}
+_NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
+
+
+def suite(table: str, key_columns: Sequence[str], rows: str) -> TableSuite:
+    """The suite of ``table`` from a text table of checks (see the module docstring)."""
+    return TableSuite(table=table, key_columns=list(key_columns), checks=parse_checks(table, rows))
+
+
+def parse_checks(table: str, rows: str) -> list[Check]:
+    """One :class:`Check` per non-blank line of ``rows``; ``#`` starts a comment."""
+    lines = (line.partition("#")[0].split() for line in rows.splitlines())
+    return [parse_check(table, words) for words in lines if words]
+
+
+def parse_check(table: str, words: list[str]) -> Check:
+    """A check from the words of one line: name, kind, column and arguments, optional severity."""
+    if len(words) < 3:
+        raise ValueError(f"suite {table}: a check needs a name, a kind and a column, not {' '.join(words)!r}")
+    name, kind, *arguments = words
+    if kind not in CHECK_KINDS:
+        raise ValueError(f"{table}.{name}: unknown check kind {kind!r} (known: {', '.join(CHECK_KINDS)})")
+    severity = {"severity": arguments.pop()} if arguments[-1] in (CRITICAL, WARNING) else {}
+    return CHECK_KINDS[kind](f"{table}.{name}", *(argument(table, name, word) for word in arguments), **severity)
+
+
+def argument(table: str, name: str, word: str) -> Any:
+    """A check's argument: a number, a named constant (upper case) or a column name."""
+    if _NUMBER.match(word):
+        return float(word) if "." in word else int(word)
+    if word.isupper():
+        if word not in NAMED_VALUES:
+            raise ValueError(f"{table}.{name}: unknown constant {word!r}")
+        return NAMED_VALUES[word]
+    return word
+
+
 # --- the suites -------------------------------------------------------------------------
 
-DOCUMENTS = TableSuite(
-    table="documents",
-    key_columns=["doc_id"],
-    checks=[
-        not_null("documents.doc_id_not_null", "doc_id"),
-        unique("documents.doc_id_unique", "doc_id"),
-        not_null("documents.source_uri_not_null", "source_uri"),
-        not_null("documents.format_not_null", "format"),
-        in_set("documents.format_known", "format", INPUT_FORMATS),
-        not_null("documents.text_not_null", "text"),
-        not_empty("documents.text_not_empty", "text"),
-        at_least("documents.n_chars_positive", "n_chars", 1),
-        at_least("documents.n_words_positive", "n_words", 1),
-        not_null("documents.content_hash_not_null", "content_hash"),
-        matches("documents.content_hash_is_sha256", "content_hash", SHA256_HEX),
-        not_null("documents.published_at_evidence_not_null", "published_at_evidence"),
-        in_set("documents.published_at_evidence_known", "published_at_evidence", DATE_EVIDENCE),
-        # precomputed by the loader as published_at > now(); null when there is no date
-        is_false("documents.published_at_not_in_future", "published_at_in_future"),
-        in_set("documents.language_expected", "language", EXPECTED_LANGUAGES, WARNING),
-        not_null("documents.title_not_null", "title", WARNING),
-        of_type("documents.doc_id_is_str", "doc_id", "str"),
-    ],
-)
+DOCUMENTS = suite("documents", ["doc_id"], """
+    doc_id_not_null                 not_null    doc_id
+    doc_id_unique                   unique      doc_id
+    source_uri_not_null             not_null    source_uri
+    format_not_null                 not_null    format
+    format_known                    in_set      format                  INPUT_FORMATS
+    text_not_null                   not_null    text
+    text_not_empty                  not_empty   text
+    n_chars_positive                at_least    n_chars                 1
+    n_words_positive                at_least    n_words                 1
+    content_hash_not_null           not_null    content_hash
+    content_hash_is_sha256          matches     content_hash            SHA256_HEX
+    published_at_evidence_not_null  not_null    published_at_evidence
+    published_at_evidence_known     in_set      published_at_evidence   DATE_EVIDENCE
+    # precomputed by the loader as published_at > now(); null when there is no date
+    published_at_not_in_future      is_false    published_at_in_future
+    language_expected               in_set      language                EXPECTED_LANGUAGES  warning
+    title_not_null                  not_null    title                   warning
+    doc_id_is_str                   of_type     doc_id                  str
+""")
 
-MENTIONS = TableSuite(
-    table="mentions",
-    key_columns=list(RECORD_TABLES["mentions"].key_columns),
-    checks=[
-        not_null("mentions.doc_id_not_null", "doc_id"),
-        not_null("mentions.type_not_null", "type"),
-        in_set("mentions.type_known", "type", ENTITY_TYPES),
-        not_null("mentions.surface_not_null", "surface"),
-        not_empty("mentions.surface_not_empty", "surface"),
-        not_null("mentions.normal_not_null", "normal"),
-        not_empty("mentions.normal_not_empty", "normal"),
-        at_least("mentions.char_start_non_negative", "char_start", 0),
-        greater("mentions.span_not_empty", "char_end", "char_start"),
-        not_null("mentions.offsets_in_text_not_null", "offsets_in_text"),
-        is_true("mentions.offsets_in_text", "offsets_in_text"),
-        not_null("mentions.surface_matches_text_not_null", "surface_matches_text"),
-        is_true("mentions.surface_matches_text", "surface_matches_text"),
-        not_null("mentions.entity_exists_not_null", "entity_exists"),
-        is_true("mentions.entity_exists", "entity_exists"),
-        of_type("mentions.doc_id_is_str", "doc_id", "str"),
-        integer_typed("mentions.char_start_is_int", "char_start"),
-        integer_typed("mentions.char_end_is_int", "char_end"),
-    ],
-)
+MENTIONS = suite("mentions", RECORD_TABLES["mentions"].key_columns, """
+    doc_id_not_null                 not_null    doc_id
+    type_not_null                   not_null    type
+    type_known                      in_set      type                    ENTITY_TYPES
+    surface_not_null                not_null    surface
+    surface_not_empty               not_empty   surface
+    normal_not_null                 not_null    normal
+    normal_not_empty                not_empty   normal
+    char_start_non_negative         at_least    char_start              0
+    span_not_empty                  greater     char_end                char_start
+    offsets_in_text_not_null        not_null    offsets_in_text
+    offsets_in_text                 is_true     offsets_in_text
+    surface_matches_text_not_null   not_null    surface_matches_text
+    surface_matches_text            is_true     surface_matches_text
+    entity_exists_not_null          not_null    entity_exists
+    entity_exists                   is_true     entity_exists
+    doc_id_is_str                   of_type     doc_id                  str
+    char_start_is_int               integer_typed  char_start
+    char_end_is_int                 integer_typed  char_end
+""")
 
-ENTITIES = TableSuite(
-    table="entities",
-    key_columns=["entity_id"],
-    checks=[
-        not_null("entities.entity_id_not_null", "entity_id"),
-        unique("entities.entity_id_unique", "entity_id"),
-        not_null("entities.type_not_null", "type"),
-        in_set("entities.type_known", "type", ENTITY_TYPES),
-        not_null("entities.canonical_name_not_null", "canonical_name"),
-        not_empty("entities.canonical_name_not_empty", "canonical_name"),
-        at_least("entities.n_docs_positive", "n_docs", 1, WARNING),
-        greater("entities.n_mentions_at_least_n_docs", "n_mentions", "n_docs", or_equal=True, severity=WARNING),
-    ],
-)
+ENTITIES = suite("entities", ["entity_id"], """
+    entity_id_not_null              not_null    entity_id
+    entity_id_unique                unique      entity_id
+    type_not_null                   not_null    type
+    type_known                      in_set      type                    ENTITY_TYPES
+    canonical_name_not_null         not_null    canonical_name
+    canonical_name_not_empty        not_empty   canonical_name
+    n_docs_positive                 at_least    n_docs                  1  warning
+    n_mentions_at_least_n_docs      greater_or_equal  n_mentions        n_docs  warning
+""")
 
-ACRONYMS = TableSuite(
-    table="acronyms",
-    key_columns=list(RECORD_TABLES["acronyms"].key_columns),
-    checks=[
-        not_null("acronyms.doc_id_not_null", "doc_id"),
-        not_null("acronyms.short_form_not_null", "short_form", WARNING),
-        matches("acronyms.short_form_all_caps", "short_form", ALL_CAPS_OR_DIGITS, WARNING),
-        not_null("acronyms.long_form_not_null", "long_form"),
-        not_null("acronyms.entity_id_not_null", "entity_id"),
-        not_null("acronyms.offsets_in_text_not_null", "offsets_in_text"),
-        is_true("acronyms.offsets_in_text", "offsets_in_text"),
-        of_type("acronyms.doc_id_is_str", "doc_id", "str"),
-        integer_typed("acronyms.short_start_is_int", "short_start"),
-    ],
-)
+ACRONYMS = suite("acronyms", RECORD_TABLES["acronyms"].key_columns, """
+    doc_id_not_null                 not_null    doc_id
+    short_form_not_null             not_null    short_form              warning
+    short_form_all_caps             matches     short_form              ALL_CAPS_OR_DIGITS  warning
+    long_form_not_null              not_null    long_form
+    entity_id_not_null              not_null    entity_id
+    offsets_in_text_not_null        not_null    offsets_in_text
+    offsets_in_text                 is_true     offsets_in_text
+    doc_id_is_str                   of_type     doc_id                  str
+    short_start_is_int              integer_typed  short_start
+""")
 
-INGEST_RUNS = TableSuite(
-    table="ingest_runs",
-    key_columns=["run_id"],
-    checks=[
-        not_null("ingest_runs.run_id_not_null", "run_id"),
-        unique("ingest_runs.run_id_unique", "run_id"),
-        not_null("ingest_runs.counts_balance_not_null", "counts_balance"),
-        is_true("ingest_runs.counts_balance", "counts_balance"),
-    ],
-)
-
+INGEST_RUNS = suite("ingest_runs", ["run_id"], """
+    run_id_not_null                 not_null    run_id
+    run_id_unique                   unique      run_id
+    counts_balance_not_null         not_null    counts_balance
+    counts_balance                  is_true     counts_balance
+""")
 
 
 # --- fact tables ------------------------------------------------------------------------
 
-GENRES_KNOWN = ("interview", "news", "article", "opinion", "press_release", "biography", "other")
-EVENT_KINDS = ("exercise", "operation", "forum", "programme", "summit", "conference", "session",
-               "competition", "festival", "campaign", "other")
-GRANULARITIES = ("day", "month", "year", "range", "duration")
-OCCUPATION_KINDS = ("appointed", "held", "left", "candidate")
-ATTRIBUTION_KINDS = ("outlet", "original_source", "quote")
+# The key and provenance checks every fact table has, before its own.
+FACT_CHECKS = """
+    doc_id_not_null                 not_null    doc_id
+    extractor_version_not_null      not_null    extractor_version
+    char_start_non_negative         at_least    char_start              0
+    offsets_in_text_not_null        not_null    offsets_in_text
+    offsets_in_text                 is_true     offsets_in_text
+    surface_matches_text            is_true     surface_matches_text
+"""
 
 
-def fact_suite(table: str, *checks: Check) -> TableSuite:
-    """A fact table's suite: key and provenance checks shared by all, plus the table's own."""
-    return TableSuite(
-        table=table,
-        key_columns=list(RECORD_TABLES[table].key_columns),
-        checks=[
-            not_null(f"{table}.doc_id_not_null", "doc_id"),
-            not_null(f"{table}.extractor_version_not_null", "extractor_version"),
-            at_least(f"{table}.char_start_non_negative", "char_start", 0),
-            not_null(f"{table}.offsets_in_text_not_null", "offsets_in_text"),
-            is_true(f"{table}.offsets_in_text", "offsets_in_text"),
-            is_true(f"{table}.surface_matches_text", "surface_matches_text"),
-            *checks,
-        ],
-    )
+def fact_suite(table: str, rows: str) -> TableSuite:
+    """A fact table's suite: the checks all fact tables share (:data:`FACT_CHECKS`), then ``rows``."""
+    return suite(table, RECORD_TABLES[table].key_columns, FACT_CHECKS + rows)
 
 
-LEADS = fact_suite("leads", not_empty("leads.text_not_empty", "text"))
-GENRES = fact_suite("genres", in_set("genres.kind_known", "kind", GENRES_KNOWN, WARNING),
-                    not_null("genres.kind_not_null", "kind"))
-SECTIONS = fact_suite(
-    "sections",
-    not_empty("sections.heading_not_empty", "heading"),
-    greater("sections.body_after_heading", "body_start", "char_end", or_equal=True),
-    greater("sections.body_not_reversed", "body_end", "body_start", or_equal=True),
-)
-INTERVIEW_TURNS = fact_suite(
-    "interview_turns",
-    not_empty("interview_turns.speaker_not_empty", "speaker"),
-    not_null("interview_turns.is_question_not_null", "is_question"),
-    at_least("interview_turns.turn_no_positive", "turn_no", 1),
-)
-NAMED_EVENTS = fact_suite(
-    "named_events",
-    not_empty("named_events.name_not_empty", "name"),
-    in_set("named_events.kind_known", "kind", EVENT_KINDS),
-    Check("named_events.year_plausible", WARNING,
-          ("ExpectColumnValuesToBeBetween", {"column": "year", "min_value": 1800, "max_value": 2200})),
-)
-DATES = fact_suite(
-    "dates",
-    in_set("dates.granularity_known", "granularity", GRANULARITIES),
-    greater("dates.end_not_before_start", "end_date", "start_date", or_equal=True),
-    Check("dates.duration_is_iso8601", CRITICAL,
-          ("ExpectColumnValuesToMatchRegex", {"column": "duration", "regex": r"^P(?:\d+[YMWD])+$"})),
-)
-OCCUPATIONS = fact_suite(
-    "occupations",
-    not_empty("occupations.person_key_not_empty", "person_key"),
-    not_empty("occupations.position_not_empty", "position"),
-    in_set("occupations.kind_known", "kind", OCCUPATION_KINDS),
-    greater("occupations.end_not_before_start", "end_date", "start_date", or_equal=True),
-)
-ATTRIBUTIONS = fact_suite(
-    "attributions",
-    in_set("attributions.kind_known", "kind", ATTRIBUTION_KINDS),
-    not_empty("attributions.source_not_empty", "source"),
-)
+LEADS = fact_suite("leads", """
+    text_not_empty                  not_empty   text
+""")
+GENRES = fact_suite("genres", """
+    kind_known                      in_set      kind                    GENRES_KNOWN  warning
+    kind_not_null                   not_null    kind
+""")
+SECTIONS = fact_suite("sections", """
+    heading_not_empty               not_empty   heading
+    body_after_heading              greater_or_equal  body_start        char_end
+    body_not_reversed               greater_or_equal  body_end          body_start
+""")
+INTERVIEW_TURNS = fact_suite("interview_turns", """
+    speaker_not_empty               not_empty   speaker
+    is_question_not_null            not_null    is_question
+    turn_no_positive                at_least    turn_no                 1
+""")
+NAMED_EVENTS = fact_suite("named_events", """
+    name_not_empty                  not_empty   name
+    kind_known                      in_set      kind                    EVENT_KINDS
+    year_plausible                  between     year                    1800  2200  warning
+""")
+DATES = fact_suite("dates", """
+    granularity_known               in_set      granularity             GRANULARITIES
+    end_not_before_start            greater_or_equal  end_date          start_date
+    duration_is_iso8601             matches     duration                ISO8601_DURATION
+""")
+OCCUPATIONS = fact_suite("occupations", """
+    person_key_not_empty            not_empty   person_key
+    position_not_empty              not_empty   position
+    kind_known                      in_set      kind                    OCCUPATION_KINDS
+    end_not_before_start            greater_or_equal  end_date          start_date
+""")
+ATTRIBUTIONS = fact_suite("attributions", """
+    kind_known                      in_set      kind                    ATTRIBUTION_KINDS
+    source_not_empty                not_empty   source
+""")
 
 
 # --- near-duplicates and stories ---------------------------------------------------------
@@ -352,109 +390,78 @@ ATTRIBUTIONS = fact_suite(
 # ``audit_doc_signatures.sql`` (signature_length_ok), ``audit_near_duplicates.sql`` (not_self,
 # target_exists) and ``audit_story_documents.sql`` (story_exists, one_first_per_story).
 
-STORY_ID = r"^[0-9a-f]{16}$"
-STORIES_VERSION = r"^stories/\d+$"
+DOC_SIGNATURES = suite("doc_signatures", ["doc_id"], """
+    doc_id_not_null                 not_null    doc_id
+    doc_id_unique                   unique      doc_id
+    stories_version_not_null        not_null    stories_version
+    stories_version_known           matches     stories_version         STORIES_VERSION
+    n_shingles_non_negative         at_least    n_shingles              0
+    signature_length_ok_not_null    not_null    signature_length_ok
+    signature_length_ok             is_true     signature_length_ok
+    n_shingles_positive             at_least    n_shingles              1  warning  # no words: no near-duplicates
+""")
 
+DOC_BANDS = suite("doc_bands", ["band_key", "doc_id"], """
+    band_key_not_null               not_null    band_key
+    doc_id_not_null                 not_null    doc_id
+""")
 
-DOC_SIGNATURES = TableSuite(
-    table="doc_signatures",
-    key_columns=["doc_id"],
-    checks=[
-        not_null("doc_signatures.doc_id_not_null", "doc_id"),
-        unique("doc_signatures.doc_id_unique", "doc_id"),
-        not_null("doc_signatures.stories_version_not_null", "stories_version"),
-        matches("doc_signatures.stories_version_known", "stories_version", STORIES_VERSION),
-        at_least("doc_signatures.n_shingles_non_negative", "n_shingles", 0),
-        not_null("doc_signatures.signature_length_ok_not_null", "signature_length_ok"),
-        is_true("doc_signatures.signature_length_ok", "signature_length_ok"),
-        at_least("doc_signatures.n_shingles_positive", "n_shingles", 1, WARNING),  # no words: no near-duplicates
-    ],
-)
+NEAR_DUPLICATES = suite("near_duplicates", ["doc_id"], """
+    doc_id_not_null                 not_null    doc_id
+    doc_id_unique                   unique      doc_id
+    near_duplicate_of_not_null      not_null    near_duplicate_of
+    similarity_in_unit_range        between     similarity              0.0  1.0
+    not_self                        is_true     not_self
+    target_exists                   is_true     target_exists
+""")
 
-DOC_BANDS = TableSuite(
-    table="doc_bands",
-    key_columns=["band_key", "doc_id"],
-    checks=[
-        not_null("doc_bands.band_key_not_null", "band_key"),
-        not_null("doc_bands.doc_id_not_null", "doc_id"),
-    ],
-)
+STORIES = suite("stories", ["story_id"], """
+    story_id_not_null               not_null    story_id
+    story_id_unique                 unique      story_id
+    story_id_is_hex16               matches     story_id                STORY_ID
+    first_doc_id_not_null           not_null    first_doc_id
+    founder_doc_id_not_null         not_null    founder_doc_id
+    n_docs_positive                 at_least    n_docs                  1
+    n_docs_at_least_n_sources       greater_or_equal  n_docs            n_sources
+    span_not_reversed               greater_or_equal  last_published_at  first_published_at
+    first_published_at_not_null     not_null    first_published_at      warning
+""")
 
-NEAR_DUPLICATES = TableSuite(
-    table="near_duplicates",
-    key_columns=["doc_id"],
-    checks=[
-        not_null("near_duplicates.doc_id_not_null", "doc_id"),
-        unique("near_duplicates.doc_id_unique", "doc_id"),
-        not_null("near_duplicates.near_duplicate_of_not_null", "near_duplicate_of"),
-        between("near_duplicates.similarity_in_unit_range", "similarity", 0.0, 1.0),
-        is_true("near_duplicates.not_self", "not_self"),
-        is_true("near_duplicates.target_exists", "target_exists"),
-    ],
-)
-
-STORIES = TableSuite(
-    table="stories",
-    key_columns=["story_id"],
-    checks=[
-        not_null("stories.story_id_not_null", "story_id"),
-        unique("stories.story_id_unique", "story_id"),
-        matches("stories.story_id_is_hex16", "story_id", STORY_ID),
-        not_null("stories.first_doc_id_not_null", "first_doc_id"),
-        not_null("stories.founder_doc_id_not_null", "founder_doc_id"),
-        at_least("stories.n_docs_positive", "n_docs", 1),
-        greater("stories.n_docs_at_least_n_sources", "n_docs", "n_sources", or_equal=True),
-        greater("stories.span_not_reversed", "last_published_at", "first_published_at", or_equal=True),
-        not_null("stories.first_published_at_not_null", "first_published_at", WARNING),
-    ],
-)
-
-STORY_DOCUMENTS = TableSuite(
-    table="story_documents",
-    key_columns=["doc_id"],
-    checks=[
-        not_null("story_documents.story_id_not_null", "story_id"),
-        not_null("story_documents.doc_id_not_null", "doc_id"),
-        unique("story_documents.doc_id_unique", "doc_id"),
-        between("story_documents.similarity_in_unit_range", "similarity", 0.0, 1.0),
-        not_null("story_documents.is_first_not_null", "is_first"),
-        is_true("story_documents.story_exists", "story_exists"),
-        is_true("story_documents.one_first_per_story", "one_first_per_story"),
-    ],
-)
+STORY_DOCUMENTS = suite("story_documents", ["doc_id"], """
+    story_id_not_null               not_null    story_id
+    doc_id_not_null                 not_null    doc_id
+    doc_id_unique                   unique      doc_id
+    similarity_in_unit_range        between     similarity              0.0  1.0
+    is_first_not_null               not_null    is_first
+    story_exists                    is_true     story_exists
+    one_first_per_story             is_true     one_first_per_story
+""")
 
 
 # --- places ----------------------------------------------------------------------------
 # Computed flag columns come from ``warehouse/sql/dml/audit_places.sql``: link_complete (geonameid,
 # name, feature and confidence all present or all NULL) and entity_is_place (a staged LOC entity).
-PLACE_FEATURES = ("country", "city", "continent")
 
-PLACES = TableSuite(
-    table="places",
-    key_columns=["entity_id"],
-    checks=[
-        not_null("places.entity_id_not_null", "entity_id"),
-        unique("places.entity_id_unique", "entity_id"),
-        not_null("places.linker_version_not_null", "linker_version"),
-        not_null("places.link_complete_not_null", "link_complete"),
-        is_true("places.link_complete", "link_complete"),
-        is_true("places.entity_is_place", "entity_is_place"),
-        in_set("places.feature_known", "feature", PLACE_FEATURES),
-        between("places.latitude_in_range", "latitude", -90, 90),
-        between("places.longitude_in_range", "longitude", -180, 180),
-        between("places.confidence_in_unit_range", "confidence", 0.0, 1.0),
-        matches("places.country_code_two_letters", "country_code", r"^[A-Z]{2}$"),
-        at_least("places.population_non_negative", "population", 0, WARNING),
-    ],
-)
+PLACES = suite("places", ["entity_id"], """
+    entity_id_not_null              not_null    entity_id
+    entity_id_unique                unique      entity_id
+    linker_version_not_null         not_null    linker_version
+    link_complete_not_null          not_null    link_complete
+    link_complete                   is_true     link_complete
+    entity_is_place                 is_true     entity_is_place
+    feature_known                   in_set      feature                 PLACE_FEATURES
+    latitude_in_range               between     latitude                -90  90
+    longitude_in_range              between     longitude               -180  180
+    confidence_in_unit_range        between     confidence              0.0  1.0
+    country_code_two_letters        matches     country_code            COUNTRY_CODE
+    population_non_negative         at_least    population              0  warning
+""")
 
 
 SUITES: dict[str, TableSuite] = {
-    suite.table: suite
-    for suite in (DOCUMENTS, MENTIONS, ENTITIES, ACRONYMS, INGEST_RUNS, LEADS, GENRES, SECTIONS,
+    table_suite.table: table_suite
+    for table_suite in (DOCUMENTS, MENTIONS, ENTITIES, ACRONYMS, INGEST_RUNS, LEADS, GENRES, SECTIONS,
                   INTERVIEW_TURNS, NAMED_EVENTS, DATES, OCCUPATIONS, ATTRIBUTIONS, DOC_SIGNATURES, DOC_BANDS,
                   NEAR_DUPLICATES, STORIES, STORY_DOCUMENTS, PLACES)
 }
 STORY_TABLES = ("doc_signatures", "doc_bands", "near_duplicates", "stories", "story_documents")
-
-

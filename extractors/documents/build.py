@@ -35,7 +35,7 @@ from newsetl.extractors.sources.warc import WarcDamage, parse_record, parse_warc
 from newsetl.extractors.documents.html import clean_html, parse_iso_datetime, plausible_naive_utc
 from newsetl.extractors.documents.plaintext import parse_plaintext
 from newsetl.schemas.keys import sha256_hex
-from newsetl.schemas.records import Document, RawUnit, Reject
+from newsetl.schemas.records import Document, DocumentMetadata, RawUnit, Reject, metadata_of
 
 EXTRACTOR_VERSION = "documents/4"
 # Fields of a JSONL record that map to Document columns; all others go to Document.extra.
@@ -77,19 +77,11 @@ RUSSIAN_MONTH_NAMES = {
 _YEAR_MONTH = re.compile(r"^(?P<year>\d{4})-(?P<month>\d{1,2})$")
 
 
-@dataclass(slots=True)
-class Extracted:
+@dataclass(slots=True, kw_only=True)
+class Extracted(DocumentMetadata):
     """What one extractor (txt, html or jsonl) found in a unit: the text and its metadata."""
 
     text: str
-    title: str | None = None
-    url: str | None = None
-    source_name: str | None = None
-    author: str | None = None
-    site_name: str | None = None
-    description: str | None = None
-    published_at: datetime | None = None
-    published_at_evidence: str = "none"
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -151,15 +143,7 @@ def extract_txt(unit: RawUnit, text: str) -> Extracted:
     """A plain-text file: header/timestamp/footer metadata and the normalised body."""
     parsed = parse_plaintext(text)
     extra = {"date_candidates": parsed.date_candidates} if parsed.date_candidates else {}
-    return Extracted(
-        text=parsed.body,
-        title=parsed.title,
-        url=parsed.url,
-        source_name=parsed.source_name,
-        published_at=parsed.published_at,
-        published_at_evidence=parsed.published_at_evidence,
-        extra=extra,
-    )
+    return Extracted(text=parsed.body, extra=extra, **metadata_of(parsed))
 
 
 def extract_html(unit: RawUnit, html: str, url: str | None = None) -> Extracted:
@@ -167,16 +151,8 @@ def extract_html(unit: RawUnit, html: str, url: str | None = None) -> Extracted:
     page = clean_html(html, url=url)
     if page is None:
         raise Rejected("no_main_text", "the HTML page has no extractable main text")
-    return Extracted(
-        text=page.body,
-        title=page.title,
-        url=page.url,
-        author=page.author,
-        site_name=page.site_name,
-        description=page.description,
-        published_at=page.published_at,
-        published_at_evidence="html_meta" if page.published_at is not None else "none",
-    )
+    evidence = "html_meta" if page.published_at is not None else "none"
+    return Extracted(text=page.body, published_at_evidence=evidence, **metadata_of(page))
 
 
 def extract_warc(unit: RawUnit) -> tuple[Decoded, Extracted]:
@@ -388,7 +364,10 @@ def _document(unit: RawUnit, encoding: str, extracted: Extracted) -> Document:
     url, warning = http_url(extracted.url)
     if warning is not None:
         extracted.extra = {**extracted.extra, "warnings": [*extracted.extra.get("warnings", []), warning]}
+    metadata = {**metadata_of(extracted), "url": url,
+                "published_at_evidence": extracted.published_at_evidence if extracted.published_at else "none"}
     return Document(
+        **metadata,
         doc_id=doc_id_for(unit.source_id),
         source_id=unit.source_id,
         source_uri=unit.source_uri,
@@ -397,15 +376,7 @@ def _document(unit: RawUnit, encoding: str, extracted: Extracted) -> Document:
         raw_hash=sha256_hex(unit.raw),
         content_hash=sha256_hex(text.encode("utf-8")),
         text=text,
-        title=extracted.title,
-        url=url,
         source_domain=domain_of(url),
-        source_name=extracted.source_name,
-        author=extracted.author,
-        site_name=extracted.site_name,
-        description=extracted.description,
-        published_at=extracted.published_at,
-        published_at_evidence=extracted.published_at_evidence if extracted.published_at else "none",
         language=detect_language(text),
         n_chars=len(text),
         n_words=len(_WORD.findall(text)),

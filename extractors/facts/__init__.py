@@ -19,7 +19,7 @@ from newsetl.extractors.facts.structure import detect_genre, extract_lead, extra
 from newsetl.schemas.facts import Facts
 from newsetl.schemas.records import Mention
 
-FACTS_EXTRACTOR_VERSION = "facts/3"
+FACTS_EXTRACTOR_VERSION = "facts/4"
 
 
 def extract_facts(text: str, published_at: datetime | None, mentions: Sequence[Mention]) -> Facts:
@@ -28,6 +28,7 @@ def extract_facts(text: str, published_at: datetime | None, mentions: Sequence[M
     sections = extract_sections(text)
     turns = extract_turns(text, mentions)
     dates = extract_dates(text, published_at)
+    occupations = extract_occupations(text, mentions, dates, [s.char_start for s in sections])
     return Facts(
         lead=extract_lead(text),
         genre=detect_genre(text, turns),
@@ -35,6 +36,6 @@ def extract_facts(text: str, published_at: datetime | None, mentions: Sequence[M
         turns=turns,
         events=extract_events(text),
         dates=dates,
-        occupations=extract_occupations(text, mentions, dates, [s.char_start for s in sections]),
-        attributions=extract_attributions(text, mentions, turns),
+        occupations=occupations,
+        attributions=extract_attributions(text, mentions, turns, occupations),
     )

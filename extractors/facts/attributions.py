@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from newsetl.extractors.facts.coref import nominative_phrase, resolve_pronoun
-from newsetl.schemas.facts import Attribution, InterviewTurn
+from newsetl.extractors.facts.coref import nominative_phrase, post_holder_at, resolve_pronoun
+from newsetl.schemas.facts import Attribution, InterviewTurn, Occupation
 from newsetl.schemas.records import Mention
 
 _REPORT_VERB = r"(?:сообщает|сообщают|сообщил[аио]?|передает|передаёт|пишет|пишут|информирует)"
@@ -71,7 +71,7 @@ def _quote(text: str, match: re.Match[str], speaker: Mention | None) -> Attribut
     return Attribution("quote", speaker.normal, speaker.key, start, end, text[start:end])
 
 
-def _quotes(text: str, mentions: Sequence[Mention]) -> list[Attribution]:
+def _quotes(text: str, mentions: Sequence[Mention], occupations: Sequence[Occupation]) -> list[Attribution]:
     speakers = [m for m in mentions if m.type in ("PER", "ORG")]
     found = []
     for pattern in (_QUOTE_THEN_VERB, _LINE_THEN_VERB):
@@ -80,8 +80,7 @@ def _quotes(text: str, mentions: Sequence[Mention]) -> list[Attribution]:
             limit = min(len(text), after + _SPEAKER_WINDOW)
             stop = re.search(r"[.!?\n]", text[after:limit])
             limit = after + stop.start() if stop else limit
-            speaker = next((m for m in speakers if after <= m.start < limit), None)
-            found.append(_quote(text, match, speaker or _pronoun_speaker(text, mentions, after)))
+            found.append(_quote(text, match, _speaker_after(text, mentions, occupations, match, limit)))
     for match in _AS_VERB_QUOTE.finditer(text):
         found.append(_quote(text, match, _mention_in(speakers, *match.span("who"))))
     for match in _VERB_COLON_QUOTE.finditer(text):
@@ -95,6 +94,18 @@ def _quotes(text: str, mentions: Sequence[Mention]) -> list[Attribution]:
     return list(unique.values())
 
 
+def _speaker_after(text: str, mentions: Sequence[Mention], occupations: Sequence[Occupation],
+                   match: re.Match[str], limit: int) -> Mention | None:
+    """The speaker named after a quote's verb: a person («— заявил глава МИД Сергей Лавров»), else
+    the holder of a post («— заявил глава ведомства», see ``coref.post_holder_at``), else a pronoun's
+    person («— сказал он»), else an organisation («— сообщили в МВД»)."""
+    after = match.end("verb")
+    window = [m for m in mentions if after <= m.start < limit]
+    person = next((m for m in window if m.type == "PER"), None)
+    return (person or post_holder_at(text, mentions, occupations, after, limit, match.group("verb"))
+            or _pronoun_speaker(text, mentions, after) or next((m for m in window if m.type == "ORG"), None))
+
+
 def _pronoun_speaker(text: str, mentions: Sequence[Mention], after: int) -> Mention | None:
     """«…», — сказал он: the person the pronoun right after the speech verb stands for."""
     pronoun = re.match(r"\s+(\w+)", text[after:after + 12])
@@ -106,8 +117,13 @@ def _answers(turns: Sequence[InterviewTurn]) -> list[Attribution]:
             for t in turns if not t.is_question]
 
 
-def extract_attributions(text: str, mentions: Sequence[Mention],
-                         turns: Sequence[InterviewTurn] = ()) -> list[Attribution]:
-    """Outlet, original-source and quote attributions, in text order."""
-    found = _outlets(text, mentions) + _sources(text, mentions) + _quotes(text, mentions) + _answers(turns)
+def extract_attributions(text: str, mentions: Sequence[Mention], turns: Sequence[InterviewTurn] = (),
+                         occupations: Sequence[Occupation] = ()) -> list[Attribution]:
+    """Outlet, original-source and quote attributions, in text order.
+
+    ``occupations`` (the document's, from ``extract_occupations``) let a quote's speaker be a post
+    with no name beside it: «…», — заявил глава ведомства.
+    """
+    found = (_outlets(text, mentions) + _sources(text, mentions) + _quotes(text, mentions, occupations)
+             + _answers(turns))
     return sorted(found, key=lambda a: (a.char_start, a.kind))

@@ -39,6 +39,8 @@ _QUOTED_ITEM = re.compile(_QUOTED)
 _LIST_SEPARATOR = re.compile(r"\s*(?:,|и|,\s*а\s+также)\s*")
 _NOT_A_NAME = re.compile(r"\b(?:девиз\w*|лейтмотив\w*|слоган\w*|лозунг\w*|тем[аеуы]|тематик\w*)\b", re.I)
 _MAX_GAP_WORDS = 6
+_MAX_ADJECTIVES = 4
+_MAX_TAIL_WORDS = 8
 _YEAR = re.compile(r"(?:19|20)\d{2}")
 
 _WORD_TOKEN = re.compile(r"[А-ЯЁа-яёA-Za-z]+(?:-[А-ЯЁа-яёA-Za-z]+)*|\d+|\S")
@@ -46,18 +48,19 @@ _TRIGGER_WORD = re.compile("|".join(p for p, _ in _TRIGGERS), re.I)
 # Trigger nouns that make a name on their own when capitalised: «... Программы по укреплению ...».
 _CAPITALISED_ALONE = re.compile(r"(?:Форум|Программ|Конференци)\w*")
 _TAIL_PREPOSITIONS = frozenset({"по", "для", "о", "об", "при"})  # not «в/на»: place and time
-_MAX_ADJECTIVES = 4
-_MAX_TAIL_WORDS = 8
 
 
 @dataclass(frozen=True, slots=True)
 class _Word:
+    """One token of the text with its character span."""
+
     text: str
     start: int
     end: int
 
     @property
     def is_word(self) -> bool:
+        """Whether the token starts with a letter."""
         return self.text[0].isalpha()
 
     def forms(self, *pos: str):

@@ -24,7 +24,9 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 
-from newsetl.extractors.facts.coref import nominative_phrase, resolve_descriptor, resolve_pronoun
+from newsetl.extractors.facts.coref import (
+    nominative_phrase, resolve_descriptor, resolve_pronoun, unnamed_post_occupations,
+)
 from newsetl.extractors.facts.dates import extract_dates
 from newsetl.extractors.facts.posts import (
     APPOINT_NOUNS, APPOSITION_SEPARATORS, BEFORE_EVENT, CANDIDACY_HEADS, CLOSE_QUOTES, CONJUNCTIONS,
@@ -393,6 +395,7 @@ def extract_occupations(text: str, mentions: Sequence[Mention],
             found += _occupations_left(text, tokens, person, found)
         for stand_in in _pronoun_stand_ins(tokens, mentions):
             found += _occupations_predicate(text, tokens, stand_in, dates, sentence)
+    found += unnamed_post_occupations(text, sentences, mentions, found)
     for p_start, p_end in paragraphs(text):
         if not _YEAR_IN_PARENS.search(text, p_start, p_end):
             continue

@@ -12,8 +12,9 @@ made. Names the gazetteer does not hold stay unlinked: nothing is guessed.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from functools import lru_cache
+from typing import Any
 
 from newsetl.extractors.places.gazetteer import (
     CITY, CONTINENT, COUNTRY, GAZETTEER_VERSION, Gazetteer, Place, gazetteer, place_key,
@@ -55,31 +56,39 @@ class PlaceQuery:
     context: tuple[str, ...] = ()
 
 
+PLACE_FIELDS = frozenset(f.name for f in fields(Place))
+
+
 @dataclass(frozen=True)
 class PlaceLink:
-    """The outcome for one query; every field but ``query`` is None when the name is unlinked."""
+    """The outcome for one query: the GeoNames place it links to (None when unlinked), the
+    confidence and the form of the name that matched.
+
+    The place's fields read as the link's own (``link.geonameid``, ``link.latitude`` …) and are
+    None when the name is unlinked.
+    """
 
     query: str
-    geonameid: int | None = None
-    name: str | None = None
-    feature: str | None = None
-    country_code: str | None = None
-    latitude: float | None = None
-    longitude: float | None = None
-    population: int | None = None
+    place: Place | None = None
     confidence: float | None = None
     matched: str | None = None
+
+    def __getattr__(self, attribute: str) -> Any:
+        """A field of the linked place (``geonameid``, ``name``, ``feature``, ``country_code``,
+        ``latitude``, ``longitude``, ``population``); None when unlinked."""
+        if attribute in PLACE_FIELDS:
+            return getattr(self.place, attribute, None)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {attribute!r}")
 
     @property
     def linked(self) -> bool:
         """Whether the query was linked to a GeoNames feature."""
-        return self.geonameid is not None
+        return self.place is not None
 
 
 def _link(query: str, matched: str, place: Place, confidence: float) -> PlaceLink:
     """A PlaceLink to ``place``."""
-    return PlaceLink(query, place.geonameid, place.name, place.feature, place.country_code, place.latitude,
-                     place.longitude, place.population, round(confidence, 3), matched)
+    return PlaceLink(query, place, round(confidence, 3), matched)
 
 
 def city_base(city: Place, context: frozenset[str], params: LinkerParams) -> float:

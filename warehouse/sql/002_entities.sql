@@ -51,6 +51,16 @@ CREATE TABLE IF NOT EXISTS stg_mentions AS SELECT * FROM mentions WITH NO DATA;
 CREATE TABLE IF NOT EXISTS stg_acronyms AS SELECT * FROM acronyms WITH NO DATA;
 CREATE TABLE IF NOT EXISTS stg_entities AS SELECT * FROM entities WITH NO DATA;
 
+-- Every acronym definition as the warehouse will hold it after the staged run publishes: the
+-- published ones of the documents the run does not replace, and the staged ones.
+CREATE OR REPLACE VIEW stg_live_acronyms AS
+SELECT short_form, long_form, long_normal, key, short_start, short_end, long_start, long_end
+FROM acronyms
+WHERE doc_id NOT IN (SELECT doc_id FROM stg_document_runs)
+UNION ALL
+SELECT short_form, long_form, long_normal, key, short_start, short_end, long_start, long_end
+FROM stg_acronyms;
+
 -- Resolution staged for the run: every live mention key -> its entity.
 CREATE TABLE IF NOT EXISTS stg_key_map (
     key            VARCHAR PRIMARY KEY,
