@@ -16,10 +16,10 @@ pytestmark = pytest.mark.slow
 
 MB = 1_000_000
 PEAK_RSS_LIMIT = 2.5e9
-# Issue 12 asks for under 60 MB; this build measured 60.6 MB (the 5 MB text, its raw bytes, ~2.7 M
-# characters of mentions with two indexes, and staging space the file keeps). The bound guards against
-# storing a rejected unit whole (a 1 GB bomb, a 50 MB text); the 60 MB goal is open in the note.
-GROWTH_LIMIT = 64 * MB
+# Issue 12's bound. Measured 44 MB with 16 KiB blocks (the 5 MB text, its raw bytes, its mentions
+# and index entries, and the free space its staging left in the file); 61 MB with DuckDB's default
+# 256 KiB blocks, where every table and index with a row took at least a quarter of a megabyte.
+GROWTH_LIMIT = 60 * MB
 RUN_TIMEOUT = 900
 SAMPLE_FILES = 6
 
