@@ -31,7 +31,7 @@ STAGES = (
     (FLOW, "scan", "discover", True),
     (FLOW, "read_units", "read", True),             # iterator: file reading and JSONL splitting
     (FLOW, "split_unchanged", "skip-check", True),
-    ("newsetl.extractors.workers:AnalysisPool", "analyse", "analyse-wait", True),
+    ("newsetl.extractors.workers:AnalysisPool", "collect", "analyse-wait", True),
     ("newsetl.extractors.workers:AnalysisPool", "_start", "pool-start", False),
     ("newsetl.extractors.workers:AnalysisPool", "close", "pool-close", True),
     (FLOW, "stage_batch", "staging", True),

@@ -11,7 +11,7 @@ import ctypes
 import multiprocessing
 import os
 import signal
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from newsetl.schemas.analysis import UnitResult
@@ -32,11 +32,15 @@ def limit_threads() -> None:
 
 
 def die_with_parent() -> None:
-    """Ask Linux to kill this process when its parent dies, so no worker is orphaned."""
+    """Ask Linux to kill this process when its parent dies, so no worker is orphaned; exit now if
+    the parent already died while this process was starting (the signal would never come)."""
     try:
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     except (OSError, AttributeError):  # not Linux: the pool's own shutdown is all there is
-        pass
+        return
+    parent = multiprocessing.parent_process()
+    if parent is not None and os.getppid() != parent.pid:
+        os._exit(1)
 
 
 def init_worker() -> None:
@@ -108,10 +112,29 @@ class InlineExecutor(Executor):
         return map(fn, *iterables)
 
 
+class PendingAnalysis:
+    """A batch handed to an analysis engine: its units, and either its results (ready) or the
+    futures of its chunks on ``executor`` (``futures`` None: the pool was broken when it was
+    submitted). A plain class: orchestration passes it to a task as it is."""
+
+    def __init__(self, units: list[RawUnit], results: list[UnitResult] | None = None,
+                 futures: list[Future] | None = None, executor: Executor | None = None):
+        self.units, self.results, self.futures, self.executor = units, results, futures, executor
+
+
+def ready(units: list[RawUnit], results: list[UnitResult]) -> PendingAnalysis:
+    """A batch whose results are already there (an engine that analyses on submission)."""
+    return PendingAnalysis(units, results=results)
+
+
 class AnalysisPool:
     """Worker processes for the analysis stage. A batch whose worker died is retried on a fresh
     pool, one unit at a time; a unit that kills a worker twice is quarantined (``worker_crashed``)
-    and the rest of the batch goes on."""
+    and the rest of the batch goes on.
+
+    :meth:`submit` hands a batch to the workers and returns at once, so the caller can stage the
+    previous batch meanwhile; :meth:`collect` waits for its results. :meth:`analyse` does both.
+    """
 
     def __init__(self, workers: int):
         self.workers = workers
@@ -149,15 +172,36 @@ class AnalysisPool:
 
     def analyse(self, units: list[RawUnit]) -> list[UnitResult]:
         """Analyse a batch in interleaved chunks across the workers; results keep the input order."""
+        return self.collect(self.submit(units))
+
+    def submit(self, units: list[RawUnit]) -> PendingAnalysis:
+        """Start analysing a batch in interleaved chunks across the workers (with one worker: now,
+        in this process)."""
         if not units:
-            return []
-        chunks = split_chunks(units, self.workers * 2)
+            return ready(units, [])
+        executor = self.executor
+        if self.workers <= 1:  # in this process, now
+            return ready(units, [r for chunk in executor.map(analyse_chunk, split_chunks(units, 2)) for r in chunk])
         try:
-            results = [r for chunk in self.executor.map(analyse_chunk, chunks) for r in chunk]
+            futures = [executor.submit(analyse_chunk, chunk) for chunk in split_chunks(units, self.workers * 2)]
         except BrokenProcessPool:
-            self._restart()
-            results = [self._analyse_alone(unit) for unit in units]
-        return in_input_order(units, results)
+            futures = None
+        return PendingAnalysis(units, futures=futures, executor=executor)
+
+    def collect(self, pending: PendingAnalysis) -> list[UnitResult]:
+        """The results of a submitted batch, in input order. If its pool broke, the batch is
+        analysed again one unit at a time on a fresh pool."""
+        if pending.results is not None:
+            return in_input_order(pending.units, pending.results)
+        try:
+            if pending.futures is None:
+                raise BrokenProcessPool("the pool was broken when the batch was submitted")
+            results = [r for future in pending.futures for r in future.result()]
+        except BrokenProcessPool:
+            if pending.executor is self._executor:  # not yet replaced by a later batch's recovery
+                self._restart()
+            results = [self._analyse_alone(unit) for unit in pending.units]
+        return in_input_order(pending.units, results)
 
     def _analyse_alone(self, unit: RawUnit) -> UnitResult:
         """One unit on its own, on a fresh pool after each crash, until it has crashed too often."""

@@ -23,7 +23,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext, TaskRunContext
 
 from newsetl.extractors import batch as analysis
-from newsetl.extractors.workers import AnalysisPool, crashed, in_input_order, split_chunks
+from newsetl.extractors.workers import AnalysisPool, PendingAnalysis, crashed, in_input_order, ready, split_chunks
 from newsetl.schemas.analysis import UnitResult
 from newsetl.schemas.records import RawUnit
 
@@ -45,9 +45,14 @@ class DaskUnavailable(RuntimeError):
 
 
 class Analyser(Protocol):
-    """What the flow's batch task needs from the analysis engine."""
+    """What the flow's batch task needs from the analysis engine: hand a batch over, collect its
+    results (in input order) later."""
 
     def analyse(self, units: list[RawUnit]) -> list[UnitResult]: ...
+
+    def submit(self, units: list[RawUnit]) -> PendingAnalysis: ...
+
+    def collect(self, pending: PendingAnalysis) -> list[UnitResult]: ...
 
 
 @task(name="analyse-chunk", cache_policy=NO_CACHE)
@@ -92,6 +97,14 @@ class DaskAnalysis:
     def threads(self) -> int:
         """The worker threads the cluster has now."""
         return max(1, sum(self.runner.client.nthreads().values()))
+
+    def submit(self, units: list[RawUnit]) -> PendingAnalysis:
+        """Analyse a batch now (the cluster's own scheduling spreads it; no overlap with staging)."""
+        return ready(units, self.analyse(units))
+
+    def collect(self, pending: PendingAnalysis) -> list[UnitResult]:
+        """The results of a batch given to :meth:`submit`."""
+        return pending.results
 
     def analyse(self, units: list[RawUnit]) -> list[UnitResult]:
         """Analyse a batch in interleaved chunks across the cluster; results keep the input order."""

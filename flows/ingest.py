@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -22,8 +22,8 @@ from newsetl.extractors.sources.accounting import ReadStats
 from newsetl.extractors.sources.discovery import Scan, SourceFile, scan
 from newsetl.extractors.sources.files import read_units
 from newsetl.extractors.sources.limits import DEFAULT_MAX_UNIT_BYTES
-from newsetl.extractors.workers import AnalysisPool
-from newsetl.flows.dask import analysis_pool
+from newsetl.extractors.workers import PendingAnalysis
+from newsetl.flows.dask import Analyser, analysis_pool
 from newsetl.flows.errors import StrictRunFailed
 from newsetl.flows.locking import ingest_lock
 from newsetl.flows.progress import current_progress
@@ -40,6 +40,9 @@ from newsetl.warehouse.publish import publish as publish_staging
 from newsetl.warehouse.publish import publish_inputs_only
 from newsetl.warehouse.stage import split_unchanged, stage_batch
 from newsetl.warehouse.stories import stage_stories as stage_story_assignments
+
+# Input units staged before the run closes a window (resolve, stories, audit, publish) and goes on.
+DEFAULT_PUBLISH_EVERY = 2000
 
 
 def retry_unless_busy(task, task_run, state) -> bool:
@@ -71,13 +74,22 @@ def discover(warehouse: Path, run_id: str, paths: list[str], follow_symlinks: bo
     return found
 
 
+@task(name="skip-unchanged", **WRITER_TASK)
+def skip_unchanged(warehouse: Path, state: RunState, units: list[RawUnit],
+                   in_flight: list[RawUnit]) -> tuple[list[RawUnit], list]:
+    """Split a batch into units to analyse and units already loaded (which need no work). The
+    source ids of ``in_flight``, the batch not staged yet, count as seen by the run: a unit sharing
+    one is analysed, as it would be once that batch is staged, and classified at staging."""
+    ahead = RunState(state.content_to_doc, state.seen_source_ids | {u.source_id for u in in_flight})
+    return split_unchanged(warehouse, units, ahead, analysis.extractor_version())
+
+
 @task(name="process-batch", **WRITER_TASK)
-def process_batch(warehouse: Path, run_id: str, state: RunState, pool: AnalysisPool,
-                  units: list[RawUnit]) -> dict[str, int]:
-    """Skip units already loaded, analyse the rest in worker processes, stage everything."""
-    todo, unchanged = split_unchanged(warehouse, units, state, analysis.extractor_version())
-    results = pool.analyse(todo)
-    return stage_batch(warehouse, run_id, state, results, unchanged).counts
+def process_batch(warehouse: Path, run_id: str, state: RunState, pool: Analyser,
+                  batch: "InFlight") -> dict[str, int]:
+    """Collect a batch's analysis from the workers and stage it with its unchanged units."""
+    results = pool.collect(batch.pending)
+    return stage_batch(warehouse, run_id, state, results, batch.unchanged).counts
 
 
 @task(name="resolve-entities", **WRITER_TASK)
@@ -103,17 +115,18 @@ def audit(warehouse: Path, data_dir: Path, run_id: str, units_read: int) -> vali
 
 
 @task(name="publish", **WRITER_TASK)
-def publish(warehouse: Path, run_id: str) -> None:
-    """Make the audited rows visible in the published tables, with their search index entries."""
+def publish(warehouse: Path, run_id: str, last: bool = True) -> None:
+    """Make the audited rows visible in the published tables, with their search index entries.
+    ``last``: the run's last window (its status becomes ``published``; else it stays ``running``)."""
     with writer(warehouse) as con:
-        publish_staging(con, run_id)
+        publish_staging(con, run_id, runs.PUBLISHED if last else runs.RUNNING)
 
 
 @task(name="publish-inputs", **WRITER_TASK)
-def publish_inputs(warehouse: Path, run_id: str) -> None:
-    """A run with nothing new: publish where its units ended, skip audit, Data Docs and index."""
+def publish_inputs(warehouse: Path, run_id: str, last: bool = True) -> None:
+    """A run or window with nothing new: publish where its units ended, skip audit, Data Docs and index."""
     with writer(warehouse) as con:
-        publish_inputs_only(con, run_id)
+        publish_inputs_only(con, run_id, runs.PUBLISHED if last else runs.RUNNING)
 
 
 @task(name="refresh-search-index", **WRITER_TASK)
@@ -142,8 +155,13 @@ def refresh_report(settings: Settings) -> str:
 @flow(name="ingest", log_prints=False)
 def ingest(paths: list[str], warehouse: str | None = None, data_dir: str | None = None,
            batch_size: int = 200, workers: int = 2, strict: bool = False, follow_symlinks: bool = False,
-           max_unit_bytes: int = DEFAULT_MAX_UNIT_BYTES, dask: str | None = None):
+           max_unit_bytes: int = DEFAULT_MAX_UNIT_BYTES, dask: str | None = None,
+           publish_every: int = DEFAULT_PUBLISH_EVERY):
     """Ingest news files, folders or globs into the warehouse and validate the load.
+
+    Every ``publish_every`` staged input units (and at the end) the run closes a window: it resolves
+    entities, assigns stories, audits and publishes what it staged, so its memory is bounded by the
+    window, not by the run, and readers see a large run window by window.
 
     ``dask`` runs the analysis on a Dask cluster (a scheduler address such as ``tcp://host:8786``, or
     ``local`` for a ``LocalCluster`` of ``workers`` processes; see :mod:`newsetl.flows.dask`).
@@ -152,9 +170,11 @@ def ingest(paths: list[str], warehouse: str | None = None, data_dir: str | None 
     Completed state whose message states the counts. With ``strict``, a run that quarantined
     anything is published but fails (:class:`StrictRunFailed`).
     """
+    if publish_every < 1:
+        raise ValueError(f"publish_every must be at least 1 (got {publish_every})")
     settings = resolve_settings(data_dir, warehouse)
     options = dict(batch_size=batch_size, workers=workers, follow_symlinks=follow_symlinks,
-                   max_unit_bytes=max_unit_bytes, strict=strict, dask=dask)
+                   max_unit_bytes=max_unit_bytes, strict=strict, dask=dask, publish_every=publish_every)
     with ingest_lock(settings.warehouse):
         run_id = uuid.uuid4().hex[:16]
         start_run(settings.warehouse, run_id, paths)
@@ -176,43 +196,75 @@ def batched_units(files: Iterable[SourceFile], size: int, max_unit_bytes: int,
 
 
 def load_and_audit(settings: Settings, run_id: str, paths: list[str], batch_size: int, workers: int,
-                   follow_symlinks: bool, max_unit_bytes: int, strict: bool,
-                   dask: str | None = None) -> validation.AuditResult:
-    """Stage every batch; unless nothing is new, resolve entities, assign stories, audit; publish.
-    Returns the audit (``NOT_AUDITED`` when the run changed nothing)."""
+                   follow_symlinks: bool, max_unit_bytes: int, strict: bool, dask: str | None = None,
+                   publish_every: int = DEFAULT_PUBLISH_EVERY) -> validation.AuditResult:
+    """Stage the batches; each time ``publish_every`` units are staged, and at the end, close the
+    window (:func:`close_window`). Returns the run's audit, combined from its windows'
+    (``NOT_AUDITED`` when no window changed anything)."""
     found = discover(settings.warehouse, run_id, paths, follow_symlinks, strict)
-    stats, totals = ReadStats(), {}
+    stats, verdicts, window, staged = ReadStats(), [], {}, 0
     with analysis_pool(workers, dask) as pool:
         for units, counts in stage_batches(settings.warehouse, run_id, pool,
                                            batched_units(found.files, batch_size, max_unit_bytes, stats)):
-            totals = {k: totals.get(k, 0) + v for k, v in counts.items()}
+            window, staged = {k: window.get(k, 0) + v for k, v in counts.items()}, staged + len(units)
+            if sum(window.values()) >= publish_every:  # the next batch is being analysed meanwhile
+                verdicts.append(close_window(settings, run_id, window, staged, len(verdicts) + 1, last=False))
+                window = {}
     with writer(settings.warehouse) as con:
         runs.set_skipped_records(con, run_id, dict(stats.skipped_warc_records))
-    if sum(totals.values()) == totals.get("unchanged", 0):
-        publish_inputs(settings.warehouse, run_id)
+    verdicts.append(close_window(settings, run_id, window, stats.units, len(verdicts) + 1, last=True))
+    return validation.combine(verdicts)
+
+
+def close_window(settings: Settings, run_id: str, counts: dict[str, int], units_read: int, number: int,
+                 last: bool) -> validation.AuditResult:
+    """One write-audit-publish cycle over what is staged: unless nothing in it is new, resolve
+    entities, assign stories and audit; then publish, leaving staging empty. Returns its audit
+    (``NOT_AUDITED`` when every unit was unchanged). ``counts``: the window's units by outcome;
+    ``units_read``: the units the run read so far; ``last``: the run's last window."""
+    if sum(counts.values()) == counts.get("unchanged", 0):
+        publish_inputs(settings.warehouse, run_id, last)
         return validation.NOT_AUDITED
-    current_progress().stage("resolving entities and stories")
+    label = "" if last and number == 1 else f"window {number}: "
+    current_progress().stage(f"{label}resolving entities and stories")
     resolve_entities(settings.warehouse)
     assign_stories(settings.warehouse, run_id)
-    current_progress().stage("validating")
-    result = audit(settings.warehouse, settings.data_dir, run_id, stats.units)
-    publish(settings.warehouse, run_id)
+    current_progress().stage(f"{label}validating")
+    result = audit(settings.warehouse, settings.data_dir, run_id, units_read)
+    publish(settings.warehouse, run_id, last)
+    if not last:
+        get_run_logger().info("window %d published: %d units (%s)", number, sum(counts.values()),
+                              ", ".join(f"{k} {v}" for k, v in counts.items() if v))
     return result
 
 
-def stage_batches(warehouse: Path, run_id: str, pool: AnalysisPool,
+class InFlight:
+    """A batch handed to the analysis engine: its units, those already loaded, and its pending analysis."""
+
+    def __init__(self, units: list[RawUnit], unchanged: list, pending: PendingAnalysis):
+        self.units, self.unchanged, self.pending = units, unchanged, pending
+
+
+def stage_batches(warehouse: Path, run_id: str, pool: Analyser,
                   batches: Iterable[list[RawUnit]]) -> Iterator[tuple[list[RawUnit], dict[str, int]]]:
-    """Process each batch, logging progress with a rate; yields each batch with its counts."""
+    """Stage each batch while the workers analyse the next one, logging progress with a rate;
+    yields each batch with its counts once it is staged (the next one is then already submitted)."""
     logger, state = get_run_logger(), RunState()
-    started, done = time.monotonic(), 0
-    for number, units in enumerate(batches, start=1):
-        counts = process_batch(warehouse, run_id, state, pool, units)
-        current_progress().batch_done(units)
-        done += len(units)
-        logger.info("batch %d: %d units (%s); %d units so far, %.1f units/s", number, len(units),
+    started, done, staged_next = time.monotonic(), 0, None
+    for number, units in enumerate(chain(batches, [None])):
+        in_flight = staged_next
+        if units is not None:
+            todo, unchanged = skip_unchanged(warehouse, state, units, in_flight.units if in_flight else [])
+            staged_next = InFlight(units, unchanged, pool.submit(todo))
+        if in_flight is None:
+            continue
+        counts = process_batch(warehouse, run_id, state, pool, in_flight)
+        current_progress().batch_done(in_flight.units)
+        done += len(in_flight.units)
+        logger.info("batch %d: %d units (%s); %d units so far, %.1f units/s", number, len(in_flight.units),
                     ", ".join(f"{k} {v}" for k, v in counts.items() if v), done,
                     done / max(time.monotonic() - started, 1e-6))
-        yield units, counts
+        yield in_flight.units, counts
 
 
 def close_run(settings: Settings, run_id: str, result: validation.AuditResult) -> dict:
@@ -249,7 +301,8 @@ def report_outcome(summary: dict, strict: bool):
 
 
 def record_failure(warehouse: Path, run_id: str, exc: BaseException) -> None:
-    """Mark the run failed (nothing was published); never mask the original error."""
+    """Mark the run failed (nothing of its current window was published; earlier windows stay);
+    never mask the original error."""
     message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     try:
         with writer(warehouse) as con:

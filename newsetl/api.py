@@ -11,7 +11,7 @@ from typing import Any
 from newsetl.config import Settings, configure_prefect, resolve_settings
 
 PathArg = str | PathLike | None
-INGEST_OPTIONS = ("warehouse", "data_dir", "batch_size", "workers")
+INGEST_OPTIONS = ("warehouse", "data_dir", "batch_size", "workers", "publish_every")
 
 
 def version() -> str:
@@ -53,10 +53,10 @@ def connect(warehouse: PathArg = None, read_only: bool = True, data_dir: PathArg
 def ingest(paths: str | PathLike | Iterable[str | PathLike], **options: Any) -> dict:
     """Run the ingest flow over files, folders or globs and return the run's summary.
 
-    Options: ``warehouse``, ``data_dir``, ``batch_size`` (200), ``workers`` (2), as on the
-    command line. The summary has ``run_id``, ``counts`` (seen, new, unchanged, updated,
-    duplicate, quarantined), ``validation_success``, ``warnings``, ``quarantined_records``,
-    ``docs_index`` and ``warehouse``. Prefect runs on an ephemeral API with its home in the data
+    Options: ``warehouse``, ``data_dir``, ``batch_size`` (200), ``workers`` (2),
+    ``publish_every`` (2000: input units per write-audit-publish window), as on the command line.
+    The summary has ``run_id``, ``counts`` (seen, new, unchanged, updated, duplicate, quarantined),
+    ``validation_success``, ``warnings``, ``quarantined_records``, ``docs_index`` and ``warehouse``. Prefect runs on an ephemeral API with its home in the data
     folder unless ``PREFECT_API_URL`` or ``PREFECT_HOME`` is set.
     """
     unknown = sorted(set(options) - set(INGEST_OPTIONS))
@@ -68,5 +68,6 @@ def ingest(paths: str | PathLike | Iterable[str | PathLike], **options: Any) -> 
     configure_prefect(settings)
     from newsetl.flows.run import run_ingest  # deferred: the worker pool, then Prefect (start-up time)
 
+    extra = {"publish_every": int(options["publish_every"])} if "publish_every" in options else {}
     return run_ingest([fspath(p) for p in paths], settings,
-                      batch_size=int(options.get("batch_size", 200)), workers=int(options.get("workers", 2)))
+                      batch_size=int(options.get("batch_size", 200)), workers=int(options.get("workers", 2)), **extra)

@@ -103,6 +103,9 @@ def ingest(
     warehouse: Optional[Path] = WarehouseOpt,
     data_dir: Optional[Path] = DataDirOpt,
     batch_size: int = typer.Option(200, min=1, help="Input units per batch task"),
+    publish_every: int = typer.Option(2000, min=1, help="Input units per window: every N staged units the run "
+                                      "resolves, audits and publishes them, then goes on (memory is bounded by "
+                                      "the window; readers see a large run window by window)"),
     workers: int = typer.Option(2, min=1, help="Worker processes for extraction"),
     strict: bool = typer.Option(False, "--strict", help="Fail the run (exit code 4) if anything was quarantined"),
     follow_symlinks: bool = typer.Option(False, "--follow-symlinks",
@@ -136,7 +139,8 @@ def ingest(
 
     try:
         summary = run_ingest(paths, settings, batch_size=batch_size, workers=workers, progress=for_console(verbose),
-                             strict=strict, follow_symlinks=follow_symlinks, max_unit_bytes=max_unit_bytes, dask=dask)
+                             strict=strict, follow_symlinks=follow_symlinks, max_unit_bytes=max_unit_bytes, dask=dask,
+                             publish_every=publish_every)
     except StrictRunFailed as exc:
         print_summary(exc.summary)
         fail(f"{exc} (--strict; it was published: `newsetl quarantine --run {exc.summary['run_id']}`)",
@@ -144,8 +148,9 @@ def ingest(
     except WarehouseBusy as exc:
         fail(f"the run stopped: {exc}", code=EXIT_BUSY)
     except Exception as exc:
-        fail(f"the run failed and published nothing: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
-             " (details in the log above; `newsetl runs` shows it)")
+        fail(f"the run failed; its current window was not published: "
+             f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
+             " (details in the log above; `newsetl runs` shows it and what earlier windows published)")
     print_summary(summary)
 
 

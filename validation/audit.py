@@ -37,15 +37,31 @@ class AuditResult:
         return self.success is not None
 
 
-# The verdict of a run with nothing new, which skips the audit.
+# The verdict of a run (or window) with nothing new, which skips the audit.
 NOT_AUDITED = AuditResult(success=None, warnings=[], docs_index=None, quarantined={})
+
+
+def combine(windows: list[AuditResult]) -> AuditResult:
+    """The run's verdict from its windows' verdicts: passed when every audited window passed (not
+    audited when none was), the warnings of all, quarantined records summed by table, and the
+    Data Docs of the last audited window."""
+    audited = [w for w in windows if w.audited]
+    if not audited:
+        return NOT_AUDITED
+    quarantined: dict[str, int] = {}
+    for window in audited:
+        for table, n in window.quarantined.items():
+            quarantined[table] = quarantined.get(table, 0) + n
+    warnings = list(dict.fromkeys(w for window in audited for w in window.warnings))
+    return AuditResult(all(w.success for w in audited), warnings, audited[-1].docs_index, quarantined)
 
 
 def audit(warehouse: Path, data_dir: Path, run_id: str, units_read: int) -> AuditResult:
     """Validate the staged rows; move rows failing critical checks to quarantine.
 
-    ``units_read`` is how many input units the run read: the run's own row is checked to account
-    for every one of them. When rows were quarantined, entities and stories are derived again
+    ``units_read`` is how many input units the run read so far: the run's own row is checked to
+    account for every one of them (this window's staged outcomes and its earlier windows' published
+    ones). When rows were quarantined, entities and stories are derived again
     without them and validated once more.
     """
     with writer(warehouse) as con:

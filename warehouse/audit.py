@@ -56,9 +56,12 @@ def derived_frames(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
 
 
 def run_balance_frame(con: duckdb.DuckDBPyConnection, run_id: str, units_read: int) -> pd.DataFrame:
-    """The run's row for the ``ingest_runs`` suite: did every unit read get exactly one outcome?"""
+    """The run's row for the ``ingest_runs`` suite: did every unit read so far get exactly one
+    outcome, in this window's staging or in the run's windows already published?"""
     recorded, distinct = con.execute(
-        "SELECT count(*), count(DISTINCT source_uri) FROM stg_run_inputs WHERE run_id = ?", [run_id]
+        """SELECT count(*), count(DISTINCT source_uri) FROM (
+               SELECT source_uri FROM run_inputs WHERE run_id = $run_id
+               UNION ALL SELECT source_uri FROM stg_run_inputs WHERE run_id = $run_id)""", {"run_id": run_id}
     ).fetchone()
     return pd.DataFrame({"run_id": [run_id], "counts_balance": [recorded == units_read == distinct]})
 

@@ -6,13 +6,14 @@ import duckdb
 from newsetl.schemas.tables import RECORD_TABLES
 from newsetl.warehouse.db import execute_script, read_dml, transaction
 from newsetl.warehouse.places import publish_places
-from newsetl.warehouse.runs import clear_staging, record_counts
+from newsetl.warehouse.runs import PUBLISHED, add_not_analysed, clear_staging, record_counts
 from newsetl.warehouse.search import index_documents
 
 
-def publish(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
-    """Make the audited staging visible: documents, versions, records, entities, stories, run
-    inputs, and the search index entries of the run's documents — all in one transaction."""
+def publish(con: duckdb.DuckDBPyConnection, run_id: str, status: str = PUBLISHED) -> None:
+    """Make the audited staging (a run's window) visible: documents, versions, records, entities,
+    stories, run inputs, and the search index entries of its documents — all in one transaction.
+    ``status`` is the run's status afterwards: ``published`` after its last window, else ``running``."""
     with transaction(con):
         changed = [doc_id for (doc_id,) in con.execute("SELECT doc_id FROM stg_documents").fetchall()]
         execute_script(con, read_dml("publish_documents"), {"run_id": run_id})
@@ -23,18 +24,19 @@ def publish(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
         publish_places(con)
         execute_script(con, read_dml("publish_stories"))
         execute_script(con, read_dml("publish_quarantine"))
-        _publish_inputs(con, run_id)
+        _publish_inputs(con, run_id, status)
         index_documents(con, changed, own_transaction=False)
 
 
-def publish_inputs_only(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
-    """Publish a run that changed nothing: only where its input units ended."""
+def publish_inputs_only(con: duckdb.DuckDBPyConnection, run_id: str, status: str = PUBLISHED) -> None:
+    """Publish a run (or window) that changed nothing: only where its input units ended."""
     with transaction(con):
-        _publish_inputs(con, run_id)
+        _publish_inputs(con, run_id, status)
 
 
-def _publish_inputs(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
-    """Where the run's units ended, its counts (status ``published``), and empty staging."""
+def _publish_inputs(con: duckdb.DuckDBPyConnection, run_id: str, status: str) -> None:
+    """Where the window's units ended, the run's counts so far (with ``status``), and empty staging."""
     con.execute("INSERT INTO run_inputs BY NAME SELECT * FROM stg_run_inputs")
-    record_counts(con, run_id, "published")
+    record_counts(con, run_id, status)
+    add_not_analysed(con, run_id)
     clear_staging(con)

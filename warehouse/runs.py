@@ -9,6 +9,8 @@ from newsetl.schemas.tables import DERIVED_STAGING, OUTCOMES, RECORD_TABLES
 
 # Staging tables besides the record tables' twins.
 STAGING_TABLES = ("stg_documents", "stg_document_runs", "stg_run_inputs", "stg_quarantine") + DERIVED_STAGING
+# A run's status once it published its last window (a window before the last leaves it running).
+PUBLISHED, RUNNING = "published", "running"
 
 
 def utcnow() -> datetime:
@@ -20,6 +22,10 @@ def begin_run(con: duckdb.DuckDBPyConnection, run_id: str, flow_run_id: str | No
     """Record a new run, closing any run left "running" by an interrupted process and clearing
     its staging. The caller holds the ingest lock, so no other run is in progress."""
     clear_staging(con)
+    con.execute(
+        "UPDATE ingest_runs SET status = 'failed', finished_at = ?, message = 'the process ended mid-run after "
+        "publishing ' || n_seen || ' input unit(s) in its first window(s): those are loaded and counted, the rest "
+        "of its input was not' WHERE status = 'running' AND n_seen > 0", [utcnow()])
     con.execute(
         "UPDATE ingest_runs SET status = 'failed', finished_at = ?, message = 'abandoned: the process ended mid-run' "
         "WHERE status = 'running'", [utcnow()])
@@ -55,18 +61,23 @@ def set_skipped_records(con: duckdb.DuckDBPyConnection, run_id: str, by_kind: di
 
 def record_counts(con: duckdb.DuckDBPyConnection, run_id: str, status: str) -> dict[str, int]:
     """Store the run's counts by outcome (from ``run_inputs``) with its status; returns them. Publish
-    calls it in its transaction, so a run killed after publishing still shows its true counts."""
+    calls it in each window's transaction, so a run killed after publishing (all of its windows, or
+    some) still shows its true counts."""
     counts = run_counts(con, run_id)
     con.execute(
         """UPDATE ingest_runs SET status = ?, n_seen = ?, n_new = ?, n_unchanged = ?, n_updated = ?,
                n_duplicate = ?, n_quarantined = ? WHERE run_id = ?""",
         [status, counts["seen"], counts["new"], counts["unchanged"], counts["updated"], counts["duplicate"],
          counts["quarantined"], run_id])
-    if status == "published":
-        con.execute("""UPDATE ingest_runs SET n_not_analysed = (
-                           SELECT count(*) FROM stg_documents WHERE json_extract_string(extra, '$.analysis') IS NOT NULL)
-                       WHERE run_id = ?""", [run_id])
     return counts
+
+
+def add_not_analysed(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
+    """Add the staged documents that were loaded but not analysed (not Russian) to the run's count
+    (called once per published window, before staging is cleared)."""
+    con.execute("""UPDATE ingest_runs SET n_not_analysed = coalesce(n_not_analysed, 0) + (
+                       SELECT count(*) FROM stg_documents WHERE json_extract_string(extra, '$.analysis') IS NOT NULL)
+                   WHERE run_id = ?""", [run_id])
 
 
 def quarantine_reasons(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, int]:
@@ -108,8 +119,12 @@ def finish_run(
 
 
 def fail_run(con: duckdb.DuckDBPyConnection, run_id: str, message: str) -> None:
-    """Mark a run failed (its staging is discarded, nothing was published)."""
+    """Mark a run failed: its staging is discarded; the windows it already published stay, with
+    their counts (the message says so)."""
     clear_staging(con)
+    published = con.execute("SELECT n_seen FROM ingest_runs WHERE run_id = ?", [run_id]).fetchone()
+    if published and published[0]:
+        message += f" (after publishing {published[0]} input unit(s) in its first window(s); the rest was not loaded)"
     con.execute(
         "UPDATE ingest_runs SET finished_at = ?, status = 'failed', message = ? WHERE run_id = ?",
         [utcnow(), message, run_id],

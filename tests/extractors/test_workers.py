@@ -85,3 +85,35 @@ def test_unadopted_prestarted_workers_are_stopped():
     workers.discard_prestarted()
     assert workers._PRESTARTED == {}
     assert processes and all(not process.is_alive() for process in processes)
+
+
+TEXTS = {"a": "Президент России Владимир Путин провёл совещание.", "b": "В Москве прошёл форум «Россия — спортивная держава».",
+         "c": "Москва — столица России.", "d": "Сергей Собянин открыл новую станцию метро в Москве."}
+
+
+def outcome(result) -> tuple:
+    """What a unit's analysis produced: its document's content hash and its mentions' normal forms."""
+    return result.source_id, result.document.content_hash, sorted(m["normal"] for m in result.records["mentions"])
+
+
+@pytest.mark.parametrize("n_workers", [1, 2])
+def test_batches_submitted_ahead_are_collected_as_analysed_one_by_one(n_workers):
+    first, second = [unit(n, TEXTS[n]) for n in "ab"], [unit(n, TEXTS[n]) for n in "cd"]
+    with workers.AnalysisPool(n_workers) as pool:
+        one_by_one = [outcome(r) for r in pool.analyse(first) + pool.analyse(second)]
+        pending = [pool.submit(first), pool.submit(second), pool.submit([])]
+        collected = [outcome(r) for batch in pending for r in pool.collect(batch)]
+    assert collected == one_by_one
+    assert [name for name, *_ in collected] == ["a.txt", "b.txt", "c.txt", "d.txt"]
+    assert any("Владимир Путин" in normals for *_, normals in collected)
+
+
+def test_both_batches_in_flight_survive_a_crash_in_the_first(crashing_pool):
+    first = [unit("a", TEXTS["a"]), unit("bad", f"Текст {KILLER}.")]
+    second = [unit("c", TEXTS["c"]), unit("d", TEXTS["d"])]
+    pending = [crashing_pool.submit(first), crashing_pool.submit(second)]
+    results = [crashing_pool.collect(batch) for batch in pending]
+    assert [r.source_id for r in results[0]] == ["a.txt", "bad.txt"]
+    assert results[0][1].reject.reason_code == "worker_crashed" and results[0][0].document is not None
+    assert all(r.document is not None and r.reject is None for r in results[1])
+    assert crashing_pool.collect(crashing_pool.submit([unit("b", TEXTS["b"])]))[0].document is not None
