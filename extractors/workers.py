@@ -21,8 +21,6 @@ THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"
 PR_SET_PDEATHSIG = 1
 # A unit whose analysis killed a worker this many times is quarantined as ``worker_crashed``.
 MAX_CRASHES_PER_UNIT = 2
-# Pools started ahead of a run by :func:`prestart`, by size, until an AnalysisPool adopts one.
-_PRESTARTED: dict[int, Executor] = {}
 
 
 def limit_threads() -> None:
@@ -87,24 +85,6 @@ def worker_pool(workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=init_worker)
 
 
-def prestart(workers: int) -> None:
-    """Start ``workers`` analysis processes now, so they load their models while the caller goes on
-    (the next :class:`AnalysisPool` of that size adopts them). A process pool starts a process per
-    task waiting for one, so one empty task per worker starts them all."""
-    if workers <= 1 or workers in _PRESTARTED:
-        return
-    pool = worker_pool(workers)
-    for _ in range(workers):
-        pool.submit(int)
-    _PRESTARTED[workers] = pool
-
-
-def discard_prestarted() -> None:
-    """Stop the prestarted pools no run adopted."""
-    while _PRESTARTED:
-        _PRESTARTED.popitem()[1].shutdown(wait=True, cancel_futures=True)
-
-
 class InlineExecutor(Executor):
     """Runs work in the calling process: the one-core path (``workers=1``)."""
 
@@ -162,7 +142,7 @@ class AnalysisPool:
     def _start(self) -> Executor:
         if self.workers <= 1:
             return InlineExecutor()
-        return _PRESTARTED.pop(self.workers, None) or worker_pool(self.workers)
+        return worker_pool(self.workers)
 
     def _restart(self) -> None:
         """Drop a broken pool (its processes are gone or going) so the next use starts afresh."""

@@ -12,13 +12,26 @@ from importlib import import_module
 from typing import Any
 
 from newsetl.config import Settings
-from newsetl.extractors.workers import discard_prestarted, prestart
 from newsetl.flows.progress import Progress, showing
 
 # Imported by the audit (Great Expectations, ≈ 2 s of CPU): loaded while a run server starts, on
 # a new data folder only. There every unit is new, so the audit runs; on a used one the run may have
 # nothing new and skip the audit, and the import would be wasted.
 PREFETCH_ON_NEW_FOLDER = ("great_expectations",)
+# Prefect homes this process found without a database (a new data folder), before starting an API on them.
+_NEW_HOMES: set[str] = set()
+
+
+def start_api(settings: Settings):
+    """Choose the Prefect API this process's runs report to and, for a run server, start it in the
+    background. Call it as early as possible (the CLI does so before it checks the warehouse); a
+    second call returns the same choice."""
+    from newsetl.flows.prefect_db import DB_FILE
+    from newsetl.flows.server import api_for_run
+
+    if not (settings.prefect_home / DB_FILE).exists():
+        _NEW_HOMES.add(str(settings.prefect_home))
+    return api_for_run(settings)
 
 
 def run_ingest(paths: list[str], settings: Settings, batch_size: int, workers: int,
@@ -29,25 +42,21 @@ def run_ingest(paths: list[str], settings: Settings, batch_size: int, workers: i
     ``progress`` (see :mod:`newsetl.flows.progress`) is shown for the run and finished before
     this returns or raises, so the caller's next line comes after it.
     """
-    from newsetl.flows.prefect_db import DB_FILE
-    from newsetl.flows.server import api_for_run
-
-    new_folder = not (settings.prefect_home / DB_FILE).exists()
+    api = start_api(settings)
+    new_folder = str(settings.prefect_home) in _NEW_HOMES
     prefetch_modules = PREFETCH_ON_NEW_FOLDER if new_folder else ()
-    api = api_for_run(settings)
-    if new_folder and not options.get("dask"):
-        prestart(workers)  # every unit of a new folder is new: the workers load their models meanwhile
     with showing(progress) as shown:
         shown.stage("starting")
         from newsetl.flows.ingest import ingest  # Prefect's imports, while the run server starts
 
-        api.wait_ready(meanwhile=[lambda name=name: prefetch(name) for name in prefetch_modules])
+        for name in prefetch_modules:  # needed by this run's audit: imported while the machine is busy anyway
+            prefetch(name)
+        api.wait_ready()
         try:
             with api.settings():
                 return ingest(paths=paths, warehouse=str(settings.warehouse), data_dir=str(settings.data_dir),
                               batch_size=batch_size, workers=workers, **options)
         finally:
-            discard_prestarted()
             drain_prefect_events()
 
 

@@ -66,27 +66,6 @@ def _worker_settings(_):
     return os.environ.get("OMP_NUM_THREADS"), value.value
 
 
-def test_prestarted_workers_are_adopted_by_the_next_pool_of_their_size():
-    workers.prestart(2)
-    try:
-        prestarted = workers._PRESTARTED[2]
-        with workers.AnalysisPool(2) as pool:
-            assert pool.executor is prestarted and 2 not in workers._PRESTARTED
-            results = pool.analyse([unit("a", "Президент России Владимир Путин провёл совещание.")])
-            assert any(m["normal"] == "Владимир Путин" for m in results[0].records["mentions"])
-            assert len(prestarted._processes) == 2  # both started ahead, none added for the batch
-    finally:
-        workers.discard_prestarted()
-
-
-def test_unadopted_prestarted_workers_are_stopped():
-    workers.prestart(3)
-    processes = list(workers._PRESTARTED[3]._processes.values())
-    workers.discard_prestarted()
-    assert workers._PRESTARTED == {}
-    assert processes and all(not process.is_alive() for process in processes)
-
-
 TEXTS = {"a": "Президент России Владимир Путин провёл совещание.", "b": "В Москве прошёл форум «Россия — спортивная держава».",
          "c": "Москва — столица России.", "d": "Сергей Собянин открыл новую станцию метро в Москве."}
 
