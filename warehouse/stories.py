@@ -18,7 +18,6 @@ import pandas as pd
 from newsetl.extractors.stories import STORIES_VERSION, STORY, Assignment, StoryDoc, StoryParams, assign_stories
 from newsetl.warehouse.db import execute_script, insert_frame, read_sql
 
-MAX_ENTITY_CANDIDATES = 50  # per staged document, from the shared-entity path
 
 
 def _timestamp(value: Any) -> Any:
@@ -48,7 +47,7 @@ def candidates(con: duckdb.DuckDBPyConnection, run_id: str, params: StoryParams 
     """Published documents that may be near-duplicates of, or in a story with, a staged one."""
     frame = con.execute(read_sql("dml/story_candidates.sql"), {
         "run_id": run_id, "stories_version": STORIES_VERSION, "window_days": params.window_days,
-        "min_shared": params.min_shared_entities, "max_entity_candidates": MAX_ENTITY_CANDIDATES,
+        "min_shared": params.min_shared_entities, "max_entity_candidates": params.max_entity_candidates,
     }).df()
     return story_docs(frame)
 

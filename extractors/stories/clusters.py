@@ -186,17 +186,31 @@ class RunIndex:
             self.by_entity.setdefault(entity, []).append(doc)
 
     def candidates(self, doc: StoryDoc) -> list[StoryDoc]:
-        """Indexed documents sharing a band key with ``doc``, or enough entities inside the window;
+        """Indexed documents sharing a band key with ``doc``, or enough entities inside the window
+        (at most ``max_entity_candidates`` of those, the most shared first, as for published ones);
         each once, in the order they were added."""
         found: dict[str, StoryDoc] = {}
         for key in band_keys(doc.signature):
             for other in self.by_band.get(key, ()):
                 found.setdefault(other.doc_id, other)
         shared: dict[str, int] = {}
+        reached: dict[str, StoryDoc] = {}
         for entity in doc.entity_ids:
             for other in self.by_entity.get(entity, ()):
                 shared[other.doc_id] = shared.get(other.doc_id, 0) + 1
                 if shared[other.doc_id] == self.params.min_shared_entities and within_window(
                         doc, other, self.params.window_days):
-                    found.setdefault(other.doc_id, other)
+                    reached[other.doc_id] = other
+        kept = self._most_shared(reached, shared)
+        for doc_id, other in reached.items():
+            if doc_id in kept:
+                found.setdefault(doc_id, other)
         return list(found.values())
+
+    def _most_shared(self, reached: dict[str, StoryDoc], shared: dict[str, int]) -> set[str]:
+        """The ids of at most ``max_entity_candidates`` of ``reached``: most shared entities first,
+        then by doc id (the order ``story_candidates.sql`` keeps)."""
+        if len(reached) <= self.params.max_entity_candidates:
+            return set(reached)
+        ranked = sorted(reached, key=lambda doc_id: (-shared[doc_id], doc_id))
+        return set(ranked[:self.params.max_entity_candidates])

@@ -42,6 +42,7 @@ class StoryParams:
     text_weight: float = 0.5                # weight of word-level similarity in the score ...
     entity_weight: float = 0.5              # ... and of entity-set Jaccard
     min_shared_entities: int = 2            # stories without near-duplicate text need this many
+    max_entity_candidates: int = 50         # per document, from the shared-entity path: the most shared first
 
 
 SIGNATURE = SignatureParams()

@@ -9,6 +9,7 @@ import pytest
 from story_variants import NEAR_DUPLICATE_VARIANTS, STORY_VARIANTS, Text, entity_ids, load_texts, same_topic_pairs
 
 from newsetl.extractors.stories import STORY, StoryDoc, assign_stories, compare, fingerprint, story_id_for
+from newsetl.extractors.stories.clusters import RunIndex
 
 DAY0 = datetime(2026, 1, 20, 9, 0)
 
@@ -175,3 +176,16 @@ def test_undated_documents_use_when_they_were_first_seen(corpus, seen_days_later
     undated = next(replace(d, published_at=None, seen_at=seen_at) for d in corpus if d.doc_id == "reworded")
     result = by_id(assign_stories([original, undated], []))
     assert (result["reworded"].story_id == result["original"].story_id) is joins
+
+
+def test_the_run_index_keeps_the_most_shared_entity_candidates_up_to_the_cap():
+    day = datetime(2026, 1, 10)
+    index = RunIndex(replace(STORY, max_entity_candidates=2))
+    shared_by_doc = {"d1": 2, "d2": 4, "d3": 3, "d4": 3, "d5": 1}  # entities shared with the new document
+    for doc_id, n in shared_by_doc.items():
+        index.add(StoryDoc(doc_id, [int(doc_id[1:]) * 1000 + i for i in range(256)], published_at=day,
+                           entity_ids=frozenset(f"e{i}" for i in range(n))))
+    new = StoryDoc("new", [99_000 + i for i in range(256)], published_at=day, entity_ids=frozenset(f"e{i}" for i in range(5)))
+    assert [d.doc_id for d in index.candidates(new)] == ["d2", "d3"]  # d3 before d4: ties by doc id
+    index.params = STORY  # the default cap (50): every document sharing two entities in the window
+    assert sorted(d.doc_id for d in index.candidates(new)) == ["d1", "d2", "d3", "d4"]
