@@ -26,6 +26,7 @@ def start_api(settings: Settings):
     """Choose the Prefect API this process's runs report to and, for a run server, start it in the
     background. Call it as early as possible (the CLI does so before it checks the warehouse); a
     second call returns the same choice."""
+    # deferred: start-up time (the server module pulls in psutil and subprocess handling, ~40 ms)
     from newsetl.flows.prefect_db import DB_FILE
     from newsetl.flows.server import api_for_run
 
