@@ -21,9 +21,11 @@ Rules (the README's *Stories* section repeats them):
   given, however many documents join later, and a rerun of the same content gives the same id.
 * A document being reprocessed (an update) is never its own candidate: it leaves its old story and
   joins whichever story it now matches (its old one again if it still matches it).
-* Earlier new documents of the same run are found by the same rule as published candidates — a
-  shared band key, or at least ``min_shared_entities`` shared entities inside the window — through
-  an in-memory index, so a run costs in proportion to its size, not to its square.
+* Each new document is compared only with the candidates it could match — a shared band key, or
+  at least ``min_shared_entities`` shared entities inside the window (at most
+  ``max_entity_candidates`` of those) — whether they are published or earlier new documents of the
+  same run: both are looked up in an in-memory :class:`CandidateIndex`, so a run costs in
+  proportion to its size, not to its square.
 """
 from __future__ import annotations
 
@@ -159,19 +161,23 @@ def assign_stories(new_docs: Iterable[StoryDoc], candidates: Iterable[StoryDoc],
     """
     new_docs = processing_order(new_docs)
     new_ids = {d.doc_id for d in new_docs}
-    published = [c for c in candidates if c.doc_id not in new_ids and c.story_id]
-    earlier = RunIndex(params)
+    published = CandidateIndex(params)
+    for candidate in candidates:
+        if candidate.doc_id not in new_ids and candidate.story_id:
+            published.add(candidate)
+    earlier = CandidateIndex(params)
     assignments = []
     for doc in new_docs:
-        assignment = assign_one(doc, published + earlier.candidates(doc), params)
+        assignment = assign_one(doc, published.candidates(doc) + earlier.candidates(doc), params)
         assignments.append(assignment)
         earlier.add(replace(doc, story_id=assignment.story_id))
     return assignments
 
 
-class RunIndex:
-    """The run's already assigned documents, by band key and by entity, so a new document is compared
-    only with those it could match (the rule ``story_candidates.sql`` applies to published ones)."""
+class CandidateIndex:
+    """Documents with story ids (published candidates, or the run's already assigned ones), by band
+    key and by entity, so a new document is compared only with those it could match (the rule
+    ``story_candidates.sql`` applies when it picks published candidates)."""
 
     def __init__(self, params: StoryParams = STORY):
         self.params = params

@@ -9,7 +9,7 @@ import pytest
 from story_variants import NEAR_DUPLICATE_VARIANTS, STORY_VARIANTS, Text, entity_ids, load_texts, same_topic_pairs
 
 from newsetl.extractors.stories import STORY, StoryDoc, assign_stories, compare, fingerprint, story_id_for
-from newsetl.extractors.stories.clusters import RunIndex
+from newsetl.extractors.stories.clusters import CandidateIndex
 
 DAY0 = datetime(2026, 1, 20, 9, 0)
 
@@ -180,7 +180,7 @@ def test_undated_documents_use_when_they_were_first_seen(corpus, seen_days_later
 
 def test_the_run_index_keeps_the_most_shared_entity_candidates_up_to_the_cap():
     day = datetime(2026, 1, 10)
-    index = RunIndex(replace(STORY, max_entity_candidates=2))
+    index = CandidateIndex(replace(STORY, max_entity_candidates=2))
     shared_by_doc = {"d1": 2, "d2": 4, "d3": 3, "d4": 3, "d5": 1}  # entities shared with the new document
     for doc_id, n in shared_by_doc.items():
         index.add(StoryDoc(doc_id, [int(doc_id[1:]) * 1000 + i for i in range(256)], published_at=day,
@@ -189,3 +189,22 @@ def test_the_run_index_keeps_the_most_shared_entity_candidates_up_to_the_cap():
     assert [d.doc_id for d in index.candidates(new)] == ["d2", "d3"]  # d3 before d4: ties by doc id
     index.params = STORY  # the default cap (50): every document sharing two entities in the window
     assert sorted(d.doc_id for d in index.candidates(new)) == ["d1", "d2", "d3", "d4"]
+
+
+def test_each_new_document_is_compared_only_with_its_own_published_candidates(corpus, topic, monkeypatch):
+    """Published candidates come for the whole run; a new document meets only those it could match
+    (a shared band key or enough shared entities), so a run's cost does not grow with their square."""
+    from newsetl.extractors.stories import clusters
+    _, _, unrelated = topic
+    first = by_id(assign_stories(corpus, []))
+    published = [replace(d, story_id=first[d.doc_id].story_id) for d in corpus]
+    compared: list[tuple[str, str]] = []
+    real_compare = clusters.compare
+    monkeypatch.setattr(clusters, "compare", lambda new, old, params=STORY: (
+        compared.append((new.doc_id, old.doc_id)), real_compare(new, old, params))[1])
+    lone = story_doc("lone", unrelated.text + "\n\nДополнено.", unrelated.entity_surfaces, DAY0 + timedelta(days=1))
+    [moved] = assign_stories([lone], published)
+    assert moved.story_id == first["unrelated"].story_id
+    original_like = {d.doc_id for d in corpus} - {"unrelated"}
+    assert not {old for _, old in compared} & original_like
+    assert ("lone", "unrelated") in compared
