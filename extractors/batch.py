@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from newsetl.extractors.documents.build import EXTRACTOR_VERSION as DOCUMENTS_VERSION
-from newsetl.extractors.documents.build import build_document, detect_language, make_reject
+from newsetl.extractors.documents.build import build_document, make_reject
+from newsetl.extractors.documents.language import detect_language
 from newsetl.extractors.entities import analyze as entities
 from newsetl.extractors.entities.norm import phrase_key
 from newsetl.extractors.facts import FACTS_EXTRACTOR_VERSION, extract_facts

@@ -204,7 +204,7 @@ def load_and_audit(settings: Settings, run_id: str, paths: list[str], batch_size
     found = discover(settings.warehouse, run_id, paths, follow_symlinks, strict)
     stats, verdicts, window, staged = ReadStats(), [], {}, 0
     with analysis_pool(workers, dask) as pool:
-        for units, counts in stage_batches(settings.warehouse, run_id, pool,
+        for units, counts in stage_batches(settings, run_id, pool,
                                            batched_units(found.files, batch_size, max_unit_bytes, stats)):
             window, staged = {k: window.get(k, 0) + v for k, v in counts.items()}, staged + len(units)
             if sum(window.values()) >= publish_every:  # the next batch is being analysed meanwhile
@@ -245,17 +245,20 @@ class InFlight:
         self.units, self.unchanged, self.pending = units, unchanged, pending
 
 
-def stage_batches(warehouse: Path, run_id: str, pool: Analyser,
+def stage_batches(settings: Settings, run_id: str, pool: Analyser,
                   batches: Iterable[list[RawUnit]]) -> Iterator[tuple[list[RawUnit], dict[str, int]]]:
     """Stage each batch while the workers analyse the next one, logging progress with a rate;
-    yields each batch with its counts once it is staged (the next one is then already submitted)."""
-    logger, state = get_run_logger(), RunState()
+    yields each batch with its counts once it is staged (the next one is then already submitted).
+    Once a batch has something to analyse, the audit's preparation starts beside the workers."""
+    logger, state, warehouse = get_run_logger(), RunState(), settings.warehouse
     started, done, staged_next = time.monotonic(), 0, None
     for number, units in enumerate(chain(batches, [None])):
         in_flight = staged_next
         if units is not None:
             todo, unchanged = skip_unchanged(warehouse, state, units, in_flight.units if in_flight else [])
             staged_next = InFlight(units, unchanged, pool.submit(todo))
+            if todo:
+                validation.prepare(settings.data_dir)
         if in_flight is None:
             continue
         counts = process_batch(warehouse, run_id, state, pool, in_flight)

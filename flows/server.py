@@ -263,9 +263,12 @@ class RunServer:
         args = tied_to_me(["-m", "uvicorn", "--factory", "prefect.server.api.server:create_app",
                            "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "error", "--lifespan", "on"])
         # No block catalogue: newsetl uses no blocks and nobody browses a one-run server (0.5 s);
-        # a `prefect server start` on this home registers it.
+        # a `prefect server start` on this home registers it. Without the memo of that registration
+        # the server also skips importing every installed Prefect collection (prefect-dask pulls in
+        # dask.distributed: 0.5 s of CPU while the run's own imports compete for the cores).
         env = server_env(home, PREFECT_SERVER_UI_ENABLED="false", PREFECT_UI_ENABLED="0",
                          PREFECT_API_BLOCKS_REGISTER_ON_START="false",
+                         PREFECT_SERVER_MEMOIZE_BLOCK_AUTO_REGISTRATION="false",
                          PREFECT__SERVER_EPHEMERAL="1", PREFECT__SERVER_FINAL="1")
         self.process = spawn(args, home, RUN_SERVER_LOG, env, append=False)
         atexit.register(self.stop)

@@ -145,25 +145,45 @@ def localize(page: str, depth: int) -> str:
 def mark_warnings(page: str) -> str:
     """In a validation page: warnings wear a warning sign, and a page whose only failures are
     warnings says "Passed with warnings" instead of "Failed"."""
-    from bs4 import BeautifulSoup
+    from lxml import html  # straight lxml: BeautifulSoup's tree over it took 4x as long per page
 
-    soup = BeautifulSoup(page, "lxml")  # a whole page: lxml parses it ~5x faster than html.parser
+    root = html.document_fromstring(page)
     criticals = 0
-    for icon in soup.select("td i.fa-times.text-danger"):
-        row = icon.find_parent("tr")
-        if row is not None and row.get_text(" ", strip=True).startswith(SEVERITY_LABELS["warning"] + " ·"):
-            icon.replace_with(BeautifulSoup(WARNING_ICON, "html.parser"))
+    for icon in root.xpath(f"//td//i[{_has_class('fa-times')} and {_has_class('text-danger')}]"):
+        row = next(icon.iterancestors("tr"), None)
+        if row is not None and _text_of(row).startswith(SEVERITY_LABELS["warning"] + " ·"):
+            _replace(icon, WARNING_ICON)
         else:
             criticals += 1
-    status = soup.find("span", class_="h6", string=re.compile("Status"))
-    icon = status.find_next_sibling("i") if status else None
-    if criticals == 0 and icon is not None and "fa-times" in icon.get("class", []):
-        words = icon.next_sibling
-        if isinstance(words, str) and "Failed" in words:
-            words.replace_with(words.replace("Failed", "Passed with warnings", 1))
-        icon.replace_with(BeautifulSoup(WARNING_STATUS_ICON, "html.parser"))
-        return str(soup).replace(OFFLINE_MARKER, OFFLINE_MARKER + "\n" + WARNINGS_ONLY_MARKER, 1)
-    return str(soup)
+    status = next(iter(root.xpath(f"//span[{_has_class('h6')} and contains(text(), 'Status')]")), None)
+    icon = next(status.itersiblings("i"), None) if status is not None else None
+    marked = criticals == 0 and icon is not None and "fa-times" in (icon.get("class") or "").split()
+    if marked:
+        if icon.tail and "Failed" in icon.tail:
+            icon.tail = icon.tail.replace("Failed", "Passed with warnings", 1)
+        _replace(icon, WARNING_STATUS_ICON)
+    doctype = root.getroottree().docinfo.doctype
+    out = html.tostring(root, encoding="unicode", doctype=doctype or None)
+    return out.replace(OFFLINE_MARKER, OFFLINE_MARKER + "\n" + WARNINGS_ONLY_MARKER, 1) if marked else out
+
+
+def _has_class(name: str) -> str:
+    """An XPath test: the element's class attribute lists ``name``."""
+    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+
+
+def _text_of(element) -> str:
+    """The element's text pieces, stripped and joined by single spaces."""
+    return " ".join(piece.strip() for piece in element.itertext() if piece.strip())
+
+
+def _replace(element, markup: str) -> None:
+    """Put the element ``markup`` in place of ``element``, keeping the text that followed it."""
+    from lxml import html
+
+    new = html.fragment_fromstring(markup)
+    new.tail = element.tail
+    element.getparent().replace(element, new)
 
 
 def name_asset(page: str, table: str) -> str:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsetl.schemas.suites import SUITES
-from newsetl.validation.runner import ValidationReport, validate_tables
+from newsetl.validation.runner import ValidationReport, prepare_in_background, validate_tables
 from newsetl.warehouse import audit as staged
 from newsetl.warehouse.db import writer
 from newsetl.warehouse.entities import resolve_entities
@@ -54,6 +54,12 @@ def combine(windows: list[AuditResult]) -> AuditResult:
             quarantined[table] = quarantined.get(table, 0) + n
     warnings = list(dict.fromkeys(w for window in audited for w in window.warnings))
     return AuditResult(all(w.success for w in audited), warnings, audited[-1].docs_index, quarantined)
+
+
+def prepare(data_dir: Path) -> None:
+    """Get the validation ready in the background (Great Expectations' import, the data folder's
+    context, the suites) while the run's documents are being analysed."""
+    prepare_in_background(data_dir)
 
 
 def audit(warehouse: Path, data_dir: Path, run_id: str, units_read: int) -> AuditResult:

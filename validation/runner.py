@@ -8,12 +8,15 @@ one row per check for the ``dq_results`` table. Every call also updates the Data
 site under ``<data_dir>/gx`` (see :func:`docs_index_path`).
 
 ``great_expectations`` is imported inside functions: it takes seconds to import and
-the CLI must start fast.
+the CLI must start fast. :func:`prepare_in_background` does that import, opens the context and
+registers the suites in a thread while the run's documents are being analysed; the next
+:func:`validate_tables` on that folder takes what it prepared.
 """
 from __future__ import annotations
 
 import json
 import os
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -119,6 +122,70 @@ def docs_index_path(data_dir: Path) -> Path:
     return Path(data_dir) / "gx" / "uncommitted" / "data_docs" / DOCS_SITE_NAME / "index.html"
 
 
+@dataclass
+class PreparedContext:
+    """A data context with every suite registered: its validation definition by table."""
+
+    context: Any
+    definitions: dict[str, Any]
+
+
+# Data folder -> the preparation started for it and not yet used.
+_PREPARING: dict[str, Future] = {}
+
+
+def prepare_in_background(data_dir: Path) -> None:
+    """Start importing Great Expectations, opening the data folder's context and registering the
+    suites in a thread (no-op when already started); :func:`validate_tables` waits for it."""
+    key = str(Path(data_dir).resolve())
+    if key in _PREPARING:
+        return
+    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsetl-gx-prepare")
+    _PREPARING[key] = executor.submit(prepare_context, Path(data_dir))
+    executor.shutdown(wait=False)
+
+
+def take_prepared(data_dir: Path, tables: list[str]) -> PreparedContext:
+    """A context with the suites of ``tables`` registered: the one prepared in the background for
+    ``data_dir`` (waiting for it), else one opened now (also when that preparation failed: the
+    failure then shows here, if it is real)."""
+    started = _PREPARING.pop(str(Path(data_dir).resolve()), None)
+    prepared = None
+    if started is not None:
+        try:
+            prepared = started.result()
+        except Exception:
+            prepared = None
+    if prepared is None:
+        prepared = PreparedContext(_open_context(Path(data_dir)), {})
+    for table in tables:
+        if table not in prepared.definitions:
+            prepared.definitions[table] = _register(prepared.context, SUITES[table])
+    return prepared
+
+
+def prepare_context(data_dir: Path, tables: list[str] | None = None) -> PreparedContext:
+    """Open the data folder's context and register the suites of ``tables`` (default: every
+    suite) with their validation definitions."""
+    context = _open_context(data_dir)
+    names = list(SUITES) if tables is None else tables
+    return PreparedContext(context, {table: _register(context, SUITES[table]) for table in names})
+
+
+def _register(context: Any, suite: TableSuite) -> Any:
+    """Store ``suite`` (idempotently) and its validation definition over the table's rows."""
+    import great_expectations as gx
+
+    from newsetl.report.datadocs import annotate
+
+    # expectations go in the constructor: add_expectation() on a stored suite saves it each time;
+    # each carries a readable description and its severity for Data Docs
+    expectations = [annotate(check.expectation(), check) for check in suite.checks]
+    stored = context.suites.add_or_update(gx.ExpectationSuite(name=suite.suite_name, expectations=expectations))
+    return context.validation_definitions.add_or_update(
+        gx.ValidationDefinition(data=_batch_definition(context, suite.table), suite=stored, name=suite.suite_name))
+
+
 def validate_tables(frames: dict[str, pd.DataFrame], data_dir: Path, run_id: str) -> ValidationReport:
     """Validate each frame whose table has a suite, update Data Docs, and report.
 
@@ -127,26 +194,26 @@ def validate_tables(frames: dict[str, pd.DataFrame], data_dir: Path, run_id: str
     checked column makes that check fail with an error instead. ``run_id`` is the GX
     run name, so Data Docs list results by pipeline run.
     """
-    from great_expectations.core.run_identifier import RunIdentifier
-
     validated_at = datetime.now(timezone.utc)
     to_validate = {table: frame for table, frame in frames.items() if table in SUITES}
     for table, frame in to_validate.items():
         _require_key_columns(SUITES[table], frame)
 
-    context = _open_context(Path(data_dir))
+    prepared = take_prepared(Path(data_dir), list(to_validate))  # first: a background import may be under way
+    from great_expectations.core.run_identifier import RunIdentifier
+
     gx_run_id = RunIdentifier(run_name=run_id, run_time=validated_at)
     report = ValidationReport(run_id=run_id, validated_at=validated_at, docs_index=docs_index_path(data_dir))
     result_ids = []
     for table, frame in to_validate.items():
         suite = SUITES[table]
-        result, result_id = _run_suite(context, suite, frame, gx_run_id)
+        result, result_id = _run_suite(prepared.definitions[table], suite, frame, gx_run_id)
         result_ids.append(result_id)
         outcomes = [_outcome(suite, r, len(frame)) for r in result.results]
         outcomes.sort(key=lambda o: suite.checks.index(o.check))
         report.outcomes.extend(outcomes)
         report.failures[table] = _critical_failures(outcomes)
-    _update_data_docs(context, data_dir, result_ids)
+    _update_data_docs(prepared.context, data_dir, result_ids)
     return report
 
 
@@ -193,23 +260,13 @@ def _configure(variables: Any) -> None:
         variables.save()
 
 
-def _run_suite(context: Any, suite: TableSuite, frame: pd.DataFrame, gx_run_id: Any) -> tuple[Any, Any]:
-    """Register ``suite`` (idempotently) and validate ``frame``; return result and its store key."""
-    import great_expectations as gx
+def _run_suite(definition: Any, suite: TableSuite, frame: pd.DataFrame, gx_run_id: Any) -> tuple[Any, Any]:
+    """Validate ``frame`` with the suite's validation definition; return result and its store key."""
     from great_expectations.data_context.types.resource_identifiers import (
         ExpectationSuiteIdentifier,
         ValidationResultIdentifier,
     )
 
-    from newsetl.report.datadocs import annotate
-
-    # expectations go in the constructor: add_expectation() on a stored suite saves it each time;
-    # each carries a readable description and its severity for Data Docs
-    expectations = [annotate(check.expectation(), check) for check in suite.checks]
-    expectation_suite = context.suites.add_or_update(gx.ExpectationSuite(name=suite.suite_name, expectations=expectations))
-    definition = context.validation_definitions.add_or_update(
-        gx.ValidationDefinition(data=_batch_definition(context, suite.table), suite=expectation_suite, name=suite.suite_name)
-    )
     result = definition.run(
         batch_parameters={"dataframe": frame},
         result_format={"result_format": "COMPLETE", "unexpected_index_column_names": list(suite.key_columns)},

@@ -51,7 +51,8 @@ def fts_extension_path() -> str:
 
 
 def load_fts(con: duckdb.DuckDBPyConnection) -> None:
-    """Load the full-text-search extension from the package file (never from the network)."""
+    """Load the full-text-search extension from the package file (never from the network); a second
+    load on the same connection costs nothing."""
     con.execute(f"LOAD '{fts_extension_path()}'")
 
 
@@ -128,6 +129,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection, path: Path | None = None) -> N
     marker = (str(path), path.stat().st_ino) if path is not None and path.exists() else None
     if marker in _SCHEMA_APPLIED:
         return
+    load_fts(con)  # the search views call stem(), which DuckDB binds when it creates them
     for name in sql_files():
         con.execute(read_sql(name))
     if marker is not None:
@@ -136,14 +138,15 @@ def ensure_schema(con: duckdb.DuckDBPyConnection, path: Path | None = None) -> N
 
 @contextmanager
 def writer(path: Path, retry_seconds: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A short-lived read-write connection with the schema in place."""
+    """A short-lived read-write connection with the schema in place. The full-text-search
+    extension is not loaded (20 ms per connection, and most writers never stem): what stems loads
+    it (:func:`load_fts`)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise WarehouseError(f"cannot create the warehouse folder {path.parent}: {exc.strerror}") from None
     con = open_connection(path, read_only=False, retry_seconds=lock_wait(retry_seconds, WRITER_WAIT_SECONDS))
     try:
-        load_fts(con)
         ensure_schema(con, path)
         yield con
     finally:

@@ -18,7 +18,7 @@ from typing import Callable, Iterable, TypeVar
 import duckdb
 import pandas as pd
 
-from newsetl.warehouse.db import execute_script, read_dml, transaction
+from newsetl.warehouse.db import execute_script, load_fts, read_dml, transaction
 
 MAX_QUERY_CHARS = 1000
 SNIPPET_CHARS = 220
@@ -94,6 +94,7 @@ def _batch(con: duckdb.DuckDBPyConnection, doc_ids: Iterable[str]) -> int:
 
 def _reindex(con: duckdb.DuckDBPyConnection, n: int) -> int:
     """Unindex the documents of ``search_batch`` and index the published ones again; returns ``n``."""
+    load_fts(con)
     execute_script(con, read_dml("search_unindex"))
     execute_script(con, read_dml("search_index"))
     return n
@@ -120,6 +121,7 @@ def clean_query(query: str) -> str:
 def search(con: duckdb.DuckDBPyConnection, query: str, filters: SearchFilters = SearchFilters(),
            limit: int = 20) -> pd.DataFrame:
     """Ranked documents for ``query`` with title, date, source, score and a highlighted snippet."""
+    load_fts(con)
     words = clean_query(query)
     if not words or not has_index(con):
         return pd.DataFrame(columns=["doc_id", "title", "published_at", "source", "language", "score", "snippet"])

@@ -26,13 +26,13 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-import py3langid as langid
 
 from newsetl.extractors.sources.decoding import Decoded, DecodeError, decode_bytes
 from newsetl.extractors.sources.limits import DEFAULT_MAX_UNIT_BYTES
 from newsetl.extractors.sources.names import http_url
 from newsetl.extractors.sources.warc import WarcDamage, parse_record, parse_warc_date
 from newsetl.extractors.documents.html import clean_html, parse_iso_datetime, plausible_naive_utc
+from newsetl.extractors.documents.language import detect_language
 from newsetl.extractors.documents.plaintext import parse_plaintext
 from newsetl.schemas.keys import sha256_hex
 from newsetl.schemas.records import Document, DocumentMetadata, RawUnit, Reject, metadata_of
@@ -42,8 +42,6 @@ EXTRACTOR_VERSION = "documents/4"
 JSONL_FIELDS = frozenset({"id", "url", "title", "published_at", "source", "text", "html"})
 # Keys of a JSON object that name it ({"name": "ТАСС"}), tried in this order.
 NAME_KEYS = ("name", "title")
-# Language identification reads at most this many characters.
-LANGUAGE_SAMPLE_CHARS = 5000
 # An epoch number at or above this is in milliseconds (as seconds it would be after the year 5000).
 EPOCH_MILLISECONDS_FROM = 10**11
 _WORD = re.compile(r"\w+")
@@ -402,9 +400,3 @@ def domain_of(url: str | None) -> str | None:
     if not host:
         return None
     return host[len("www."):] if host.startswith("www.") else host
-
-
-def detect_language(text: str) -> str | None:
-    """ISO 639-1 code of the text's language by py3langid (unreliable for a few words)."""
-    sample = text[:LANGUAGE_SAMPLE_CHARS]
-    return langid.classify(sample)[0] if sample.strip() else None

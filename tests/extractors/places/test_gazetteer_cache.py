@@ -5,6 +5,8 @@ import importlib
 
 import pytest
 
+from newsetl.extractors.cached import read_cache
+
 # the module, not the function of the same name that the package exports
 gz = importlib.import_module("newsetl.extractors.places.gazetteer")
 
@@ -22,7 +24,7 @@ def test_first_use_writes_the_cache_and_a_later_process_reads_the_same_gazetteer
     built = gz.gazetteer()
     assert gz.cache_path().parent == private_cache and gz.cache_path().exists()
     gz.gazetteer.cache_clear()
-    assert gz._read_cache(gz.cache_path()) == built
+    assert read_cache(gz.cache_path(), gz.Gazetteer) == built
     assert gz.gazetteer().countries[gz.place_key("Казахстан")].country.country_code == "KZ"
 
 
@@ -33,7 +35,7 @@ def test_an_unusable_cache_file_is_rebuilt_and_replaced(private_cache, content):
     path.write_bytes(content)
     rebuilt = gz.gazetteer()
     assert "москва" in rebuilt.cities
-    assert gz._read_cache(path) == rebuilt
+    assert read_cache(path, gz.Gazetteer) == rebuilt
 
 
 def test_the_cache_name_changes_with_the_folder_sources(private_cache, tmp_path, monkeypatch):
