@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from newsetl.extractors.stories import STORIES_VERSION, STORY, Assignment, StoryDoc, StoryParams, assign_stories
@@ -25,12 +26,18 @@ def _timestamp(value: Any) -> Any:
     return None if value is None or pd.isna(value) else pd.Timestamp(value).to_pydatetime()
 
 
+def signature_array(values: Any) -> np.ndarray:
+    """A stored signature as a compact array (1 KB for 256 values; a list of ints takes ~10 KB)."""
+    return np.asarray(values if values is not None else [], dtype=np.uint32)
+
+
 def story_docs(frame: pd.DataFrame) -> list[StoryDoc]:
     """StoryDocs from the rows of ``dml/story_new_docs.sql`` or ``dml/story_candidates.sql``."""
     docs = []
     for row in frame.to_dict("records"):
         docs.append(StoryDoc(
-            doc_id=row["doc_id"], signature=list(row["signature"]), word_signature=list(row["word_signature"]),
+            doc_id=row["doc_id"], signature=signature_array(row["signature"]),
+            word_signature=signature_array(row["word_signature"]),
             n_shingles=int(row["n_shingles"]), published_at=_timestamp(row["published_at"]),
             seen_at=_timestamp(row["seen_at"]), entity_ids=frozenset(row["entity_ids"]),
             content_hash=row["content_hash"], story_id=row.get("story_id"),

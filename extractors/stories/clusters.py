@@ -43,8 +43,8 @@ class StoryDoc:
     """A document as story clustering sees it (a new one, or a published candidate)."""
 
     doc_id: str
-    signature: list[int]
-    word_signature: list[int] = field(default_factory=list)
+    signature: Sequence[int]          # a list, or an array (as the warehouse gives them)
+    word_signature: Sequence[int] = field(default_factory=list)
     n_shingles: int = 0
     published_at: datetime | None = None
     seen_at: datetime | None = None

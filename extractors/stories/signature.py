@@ -14,8 +14,11 @@ from __future__ import annotations
 import hashlib
 import re
 import struct
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
 
 from newsetl.extractors.stories.params import SIGNATURE, STORIES_VERSION, SignatureParams
 
@@ -73,14 +76,15 @@ def minhash(items: set[str], params: SignatureParams = SIGNATURE) -> list[int]:
     return [int(value) for value in sketch.hashvalues]
 
 
-def band_keys(signature: list[int], params: SignatureParams = SIGNATURE) -> list[int]:
-    """One signed 64-bit key per band: BLAKE2b of the band number and the band's values."""
-    if not signature:
+def band_keys(signature: Sequence[int], params: SignatureParams = SIGNATURE) -> list[int]:
+    """One signed 64-bit key per band: BLAKE2b of the band number and the band's values (each a
+    little-endian unsigned 64-bit integer)."""
+    if len(signature) == 0:
         return []
+    values = np.asarray(signature, dtype="<u8")
     keys = []
     for band in range(params.bands):
-        values = signature[band * params.rows:(band + 1) * params.rows]
-        payload = struct.pack(f"<I{len(values)}Q", band, *values)
+        payload = struct.pack("<I", band) + values[band * params.rows:(band + 1) * params.rows].tobytes()
         digest = hashlib.blake2b(payload, digest_size=8, person=b"newsetl-lsh").digest()
         keys.append(int.from_bytes(digest, "little", signed=True))
     return keys
@@ -95,13 +99,13 @@ def fingerprint(text: str, params: SignatureParams = SIGNATURE) -> Fingerprint:
                        band_keys=band_keys(signature, params), n_shingles=len(grams), n_words=len(words))
 
 
-def estimated_jaccard(a: list[int], b: list[int]) -> float:
-    """The share of equal positions of two signatures (0.0 when either is empty)."""
-    if not a or not b:
+def estimated_jaccard(a: Sequence[int], b: Sequence[int]) -> float:
+    """The share of equal positions of two signatures (lists or arrays; 0.0 when either is empty)."""
+    if len(a) == 0 or len(b) == 0:
         return 0.0
     if len(a) != len(b):
         raise ValueError(f"signatures of different lengths ({len(a)} and {len(b)}): recompute with one version")
-    return sum(x == y for x, y in zip(a, b)) / len(a)
+    return int(np.count_nonzero(np.asarray(a) == np.asarray(b))) / len(a)
 
 
 def estimated_containment(jaccard: float, n_a: int, n_b: int) -> float:
