@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections import deque
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -44,9 +43,6 @@ from newsetl.warehouse.stories import stage_stories as stage_story_assignments
 
 # Input units staged before the run closes a window (resolve, stories, audit, publish) and goes on.
 DEFAULT_PUBLISH_EVERY = 2000
-# Batches the workers may be analysing while the main process stages one or closes a window: two,
-# so that a window's close (a few seconds) does not leave them idle.
-BATCHES_AHEAD = 2
 
 
 def retry_unless_busy(task, task_run, state) -> bool:
@@ -82,8 +78,8 @@ def discover(warehouse: Path, run_id: str, paths: list[str], follow_symlinks: bo
 def skip_unchanged(warehouse: Path, state: RunState, units: list[RawUnit],
                    in_flight: list[RawUnit]) -> tuple[list[RawUnit], list]:
     """Split a batch into units to analyse and units already loaded (which need no work). The
-    source ids of ``in_flight``, the units of the batches not staged yet, count as seen by the run: a
-    unit sharing one is analysed, as it would be once those batches are staged, and classified at staging."""
+    source ids of ``in_flight``, the batch not staged yet, count as seen by the run: a unit sharing
+    one is analysed, as it would be once that batch is staged, and classified at staging."""
     ahead = RunState(state.content_to_doc, state.seen_source_ids | {u.source_id for u in in_flight})
     return split_unchanged(warehouse, units, ahead, analysis.extractor_version())
 
@@ -211,7 +207,7 @@ def load_and_audit(settings: Settings, run_id: str, paths: list[str], batch_size
         for units, counts in stage_batches(settings, run_id, pool,
                                            batched_units(found.files, batch_size, max_unit_bytes, stats)):
             window, staged = {k: window.get(k, 0) + v for k, v in counts.items()}, staged + len(units)
-            if sum(window.values()) >= publish_every:  # the next batches are being analysed meanwhile
+            if sum(window.values()) >= publish_every:  # the next batch is being analysed meanwhile
                 verdicts.append(close_window(settings, run_id, window, staged, len(verdicts) + 1, last=False))
                 window = {}
     with writer(settings.warehouse) as con:
@@ -251,33 +247,27 @@ class InFlight:
 
 def stage_batches(settings: Settings, run_id: str, pool: Analyser,
                   batches: Iterable[list[RawUnit]]) -> Iterator[tuple[list[RawUnit], dict[str, int]]]:
-    """Stage each batch while the workers analyse the next ``BATCHES_AHEAD`` ones, logging progress
-    with a rate; yields each batch with its counts once it is staged (the next ones are then already
-    submitted, so the workers stay busy while a window closes). Once a batch has something to
-    analyse, the audit's preparation starts beside the workers."""
+    """Stage each batch while the workers analyse the next one, logging progress with a rate;
+    yields each batch with its counts once it is staged (the next one is then already submitted).
+    Once a batch has something to analyse, the audit's preparation starts beside the workers."""
     logger, state, warehouse = get_run_logger(), RunState(), settings.warehouse
-    started, progress, in_flight = time.monotonic(), {"batches": 0, "units": 0}, deque()
-
-    def stage_oldest() -> tuple[list[RawUnit], dict[str, int]]:
-        batch = in_flight.popleft()
-        counts = process_batch(warehouse, run_id, state, pool, batch)
-        current_progress().batch_done(batch.units)
-        progress["batches"] += 1
-        progress["units"] += len(batch.units)
-        logger.info("batch %d: %d units (%s); %d units so far, %.1f units/s", progress["batches"], len(batch.units),
-                    ", ".join(f"{k} {v}" for k, v in counts.items() if v), progress["units"],
-                    progress["units"] / max(time.monotonic() - started, 1e-6))
-        return batch.units, counts
-
-    for units in batches:
-        todo, unchanged = skip_unchanged(warehouse, state, units, [u for b in in_flight for u in b.units])
-        in_flight.append(InFlight(units, unchanged, pool.submit(todo)))
-        if todo:
-            validation.prepare(settings.data_dir)
-        if len(in_flight) > BATCHES_AHEAD:
-            yield stage_oldest()
-    while in_flight:
-        yield stage_oldest()
+    started, done, staged_next = time.monotonic(), 0, None
+    for number, units in enumerate(chain(batches, [None])):
+        in_flight = staged_next
+        if units is not None:
+            todo, unchanged = skip_unchanged(warehouse, state, units, in_flight.units if in_flight else [])
+            staged_next = InFlight(units, unchanged, pool.submit(todo))
+            if todo:
+                validation.prepare(settings.data_dir)
+        if in_flight is None:
+            continue
+        counts = process_batch(warehouse, run_id, state, pool, in_flight)
+        current_progress().batch_done(in_flight.units)
+        done += len(in_flight.units)
+        logger.info("batch %d: %d units (%s); %d units so far, %.1f units/s", number, len(in_flight.units),
+                    ", ".join(f"{k} {v}" for k, v in counts.items() if v), done,
+                    done / max(time.monotonic() - started, 1e-6))
+        yield in_flight.units, counts
 
 
 def close_run(settings: Settings, run_id: str, result: validation.AuditResult) -> dict:
