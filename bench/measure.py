@@ -72,6 +72,19 @@ class TreeSampler(threading.Thread):
         self.join(timeout=5)
 
 
+def wait_until_idle(pid: int | None, busy_share: float = 0.1, timeout: float = 60.0) -> float:
+    """Wait until the process tree of ``pid`` (the bench's Prefect server) uses less than
+    ``busy_share`` of one core over a second — after a large run it goes on digesting that run's
+    events and logs for a while — and return the seconds waited (``timeout`` at most)."""
+    started = time.perf_counter()
+    while pid is not None and time.perf_counter() - started < timeout:
+        before = tree_cpu_s(pid)
+        time.sleep(1.0)
+        if tree_cpu_s(pid) - before < busy_share:
+            break
+    return time.perf_counter() - started
+
+
 def tree_cpu_s(pid: int | None) -> float:
     """CPU seconds so far of a process and its live descendants (0 when it is gone)."""
     if pid is None:

@@ -19,6 +19,10 @@ process samples the RSS of its process tree. The corpus is recombined from the r
 4. further repeats of the probe (``--repeats``, other new documents each), over every warehouse in
    the reverse order and back, so a drift of the machine's load cancels out.
 
+Before each measured run the bench waits (up to a minute) until the server is idle: after a large
+ingest it goes on digesting that run's events and logs for several seconds, which a user's next run
+15 minutes later never meets but a run started right after it would pay.
+
 Each step's figures are usable on their own: a bench stopped early (Ctrl-C, SIGTERM, a failed run)
 still reports what it measured.
 
@@ -49,7 +53,7 @@ sys.path.insert(0, str(BENCH_DIR.parent))  # `bench` is a folder of scripts, not
 
 from bench import report  # noqa: E402
 from bench.corpus import CorpusInfo, build_corpus  # noqa: E402
-from bench.measure import SharedServer, child_env, run_child, start_shared_server  # noqa: E402
+from bench.measure import SharedServer, child_env, run_child, start_shared_server, wait_until_idle  # noqa: E402
 from bench.records import ingest_record  # noqa: E402
 
 RESULTS_DIR = BENCH_DIR / "results"
@@ -139,7 +143,9 @@ class Bench:
     def ingest(self, name: str, kind: str, size: int, corpus: str, data_dir: Path) -> dict:
         """Run one measured ingest of ``corpus`` into ``data_dir`` and keep its record."""
         info = self.corpora[corpus]
-        self.say(f"{name}: {info.n_docs} docs into {data_dir.name} ({size} docs there)")
+        waited = wait_until_idle(self.server.pid if self.server else None)
+        self.say(f"{name}: {info.n_docs} docs into {data_dir.name} ({size} docs there; "
+                 f"waited {waited:.0f} s for an idle server)")
         run = run_child("ingest_child.py",
                         ["--data-dir", str(data_dir), "--workers", str(self.args.workers),
                          "--batch-size", str(self.args.batch_size), str(info.folder)],
