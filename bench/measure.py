@@ -4,6 +4,7 @@ server once for the whole bench.
 """
 from __future__ import annotations
 
+import compileall
 import json
 import os
 import subprocess
@@ -70,6 +71,13 @@ class TreeSampler(threading.Thread):
     def stop(self) -> None:
         self._stop_event.set()
         self.join(timeout=5)
+
+
+def compile_sources(root: Path) -> None:
+    """Write the bytecode of every module under ``root`` ahead of the measured runs: a user's Python
+    caches it after the first import, but with ``PYTHONDONTWRITEBYTECODE`` set (as on some CI
+    machines) or in a fresh snapshot every measured process would compile newsetl again."""
+    compileall.compile_dir(str(root), quiet=1)
 
 
 def wait_until_idle(pid: int | None, busy_share: float = 0.1, timeout: float = 60.0) -> float:

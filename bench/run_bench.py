@@ -53,7 +53,8 @@ sys.path.insert(0, str(BENCH_DIR.parent))  # `bench` is a folder of scripts, not
 
 from bench import report  # noqa: E402
 from bench.corpus import CorpusInfo, build_corpus  # noqa: E402
-from bench.measure import SharedServer, child_env, run_child, start_shared_server, wait_until_idle  # noqa: E402
+from bench.measure import (  # noqa: E402
+    SharedServer, child_env, compile_sources, run_child, start_shared_server, wait_until_idle)
 from bench.records import ingest_record  # noqa: E402
 
 RESULTS_DIR = BENCH_DIR / "results"
@@ -114,6 +115,8 @@ def snapshot_code(rev: str, folder: Path) -> Path:
     shutil.copytree(source / "newsetl", package)
     for name in SOURCE_DIRS[1:]:
         (package / name).symlink_to(source / name, target_is_directory=True)
+    compile_sources(source)
+    compile_sources(package)
     return folder / "root"
 
 
@@ -312,6 +315,9 @@ def main(argv: list[str] | None = None) -> None:
     load_start, code, sources_at_start = load_average(), code_version(args.code), source_fingerprint()
     work = Path(tempfile.mkdtemp(prefix="newsetl-bench-"))
     args.code_root = snapshot_code(args.code, work / "code") if args.code else None
+    if not args.code_root:
+        for name in SOURCE_DIRS:
+            compile_sources(BENCH_DIR.parent / name)
     if args.code_root:
         sys.path.insert(0, str(args.code_root))  # this process starts the server with the same code
     bench = Bench(args, work)
