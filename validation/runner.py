@@ -124,7 +124,7 @@ def docs_index_path(data_dir: Path) -> Path:
 
 @dataclass
 class PreparedContext:
-    """A data context with every suite registered: its validation definition by table."""
+    """A data context and the validation definitions registered on it, by table."""
 
     context: Any
     definitions: dict[str, Any]

@@ -26,7 +26,6 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-
 from newsetl.extractors.sources.decoding import Decoded, DecodeError, decode_bytes
 from newsetl.extractors.sources.limits import DEFAULT_MAX_UNIT_BYTES
 from newsetl.extractors.sources.names import http_url
