@@ -156,6 +156,11 @@ def unique(name: str, column: str, severity: Severity = CRITICAL) -> Check:
     return Check(name, severity, ("ExpectColumnValuesToBeUnique", {"column": column}))
 
 
+def unique_pair(name: str, column_a: str, column_b: str, severity: Severity = CRITICAL) -> Check:
+    """No two rows share the same (``column_a``, ``column_b``) (every duplicate row fails)."""
+    return Check(name, severity, ("ExpectCompoundColumnsToBeUnique", {"column_list": [column_a, column_b]}))
+
+
 def in_set(name: str, column: str, values: Sequence[Any], severity: Severity = CRITICAL) -> Check:
     """Non-null values of ``column`` are among ``values``."""
     return Check(name, severity, ("ExpectColumnValuesToBeInSet", {"column": column, "value_set": list(values)}))
@@ -212,7 +217,7 @@ def integer_typed(name: str, column: str, severity: Severity = WARNING) -> Check
 # --- the text tables of checks ------------------------------------------------------------
 
 CHECK_KINDS: dict[str, Callable[..., Check]] = {
-    "not_null": not_null, "unique": unique, "in_set": in_set, "is_true": is_true, "is_false": is_false,
+    "not_null": not_null, "unique": unique, "unique_pair": unique_pair, "in_set": in_set, "is_true": is_true, "is_false": is_false,
     "at_least": at_least, "greater": greater, "greater_or_equal": partial(greater, or_equal=True),
     "matches": matches, "between": between, "not_empty": not_empty, "of_type": of_type,
     "integer_typed": integer_typed,
@@ -404,6 +409,7 @@ DOC_SIGNATURES = suite("doc_signatures", ["doc_id"], """
 DOC_BANDS = suite("doc_bands", ["band_key", "doc_id"], """
     band_key_not_null               not_null    band_key
     doc_id_not_null                 not_null    doc_id
+    band_key_doc_id_unique          unique_pair band_key  doc_id   # the table has no key (004_stories.sql)
 """)
 
 NEAR_DUPLICATES = suite("near_duplicates", ["doc_id"], """

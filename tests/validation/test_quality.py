@@ -419,7 +419,11 @@ def test_data_docs_index_lists_only_newest_results(tmp_path, monkeypatch):
 
 
 def test_registry_names_and_row_level_critical_checks():
-    from great_expectations.expectations.expectation import ColumnMapExpectation, ColumnPairMapExpectation
+    from great_expectations.expectations.expectation import (
+        ColumnMapExpectation,
+        ColumnPairMapExpectation,
+        MulticolumnMapExpectation,
+    )
 
     all_names = [check.name for suite in SUITES.values() for check in suite.checks]
     assert len(all_names) == len(set(all_names))
@@ -430,7 +434,8 @@ def test_registry_names_and_row_level_critical_checks():
             expectation = check.expectation()
             assert expectation.meta["check_name"] == check.name
             if check.severity == CRITICAL:  # quarantine needs the failing rows
-                assert isinstance(expectation, (ColumnMapExpectation, ColumnPairMapExpectation)), check.name
+                row_level = (ColumnMapExpectation, ColumnPairMapExpectation, MulticolumnMapExpectation)
+                assert isinstance(expectation, row_level), check.name
 
 
 def test_a_suite_added_to_the_registry_is_validated(tmp_path, monkeypatch):
@@ -507,3 +512,10 @@ def test_a_failed_background_preparation_fails_again_where_the_audit_can_report_
     with pytest.raises(OSError):
         validate_tables({"documents": documents_frame([document("a")])}, blocked, "run-1")
     assert str(blocked.resolve()) not in quality._PREPARING
+
+
+def test_a_band_key_staged_twice_for_one_document_is_quarantined_by_its_pair(tmp_path):
+    frame = pd.DataFrame({"band_key": [11, 11, 12, 11], "doc_id": ["a", "a", "a", "b"]})
+    report = validate_tables({"doc_bands": frame}, tmp_path, "run-1")
+    assert report.failures == {"doc_bands": {(11, "a"): ["doc_bands.band_key_doc_id_unique"]}}
+    assert not report.success

@@ -267,7 +267,8 @@ def test_audit_frames_have_every_suite_column_and_pass_their_flags(texts):
                                ("topic", same_topic.text, DAY0, "РИА", same_topic.entity_surfaces)])
     frames = audit_frames(con)
     for table, suite in ((t, SUITES[t]) for t in STORY_TABLES):
-        columns = {kw for check in suite.checks for key, kw in check.build[1].items() if key.startswith("column")}
+        columns = {name for check in suite.checks for key, kw in check.build[1].items() if key.startswith("column")
+                   for name in (kw if isinstance(kw, list) else [kw])}
         assert columns <= set(frames[table].columns), table
     assert frames["doc_signatures"]["signature_length_ok"].all()
     assert frames["near_duplicates"][["not_self", "target_exists"]].all().all()
