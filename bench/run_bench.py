@@ -19,9 +19,9 @@ process samples the RSS of its process tree. The corpus is recombined from the r
 4. further repeats of the probe (``--repeats``, other new documents each), over every warehouse in
    the reverse order and back, so a drift of the machine's load cancels out.
 
-Before each measured run the bench waits (up to a minute) until the server is idle: after a large
-ingest it goes on digesting that run's events and logs for several seconds, which a user's next run
-15 minutes later never meets but a run started right after it would pay.
+Before each measured run the bench waits (up to a minute) until the server is idle, so that no run
+pays for the previous run's backlog of events and logs (a scheduled run 15 minutes later never
+meets it).
 
 Each step's figures are usable on their own: a bench stopped early (Ctrl-C, SIGTERM, a failed run)
 still reports what it measured.
