@@ -89,3 +89,16 @@ def flow_runs(prefect_harness, tmp_path_factory):
     con = duckdb.connect(str(data_dir / "newsetl.duckdb"), read_only=True)
     yield {"first": first, "second": second, "third": third, "con": con, "data_dir": data_dir}
     con.close()
+
+
+@pytest.fixture
+def private_cache(tmp_path, monkeypatch, request):
+    """An empty user cache (``NEWSETL_CACHE_DIR``) for this test; the process-wide caches a test
+    module names in ``CACHED_IN_PROCESS`` are cleared before and after it, so it builds afresh."""
+    monkeypatch.setenv("NEWSETL_CACHE_DIR", str(tmp_path))
+    kept = getattr(request.module, "CACHED_IN_PROCESS", ())
+    for cached in kept:
+        cached.cache_clear()
+    yield tmp_path
+    for cached in kept:
+        cached.cache_clear()

@@ -7,14 +7,8 @@ import pytest
 from newsetl.extractors.cached import read_cache
 from newsetl.extractors.documents import language
 
-
-@pytest.fixture
-def private_cache(tmp_path, monkeypatch):
-    """An empty user cache for this test, and no identifier kept in the process."""
-    monkeypatch.setenv("NEWSETL_CACHE_DIR", str(tmp_path))
-    language.identifier.cache_clear()
-    yield tmp_path
-    language.identifier.cache_clear()
+# cleared around each test by the ``private_cache`` fixture (tests/conftest.py)
+CACHED_IN_PROCESS = (language.identifier,)
 
 
 @pytest.mark.parametrize(("text", "expected"), [

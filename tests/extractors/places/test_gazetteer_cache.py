@@ -9,15 +9,8 @@ from newsetl.extractors.cached import read_cache
 
 # the module, not the function of the same name that the package exports
 gz = importlib.import_module("newsetl.extractors.places.gazetteer")
-
-
-@pytest.fixture
-def private_cache(tmp_path, monkeypatch):
-    """An empty user cache for this test, and no gazetteer kept in the process."""
-    monkeypatch.setenv("NEWSETL_CACHE_DIR", str(tmp_path))
-    gz.gazetteer.cache_clear()
-    yield tmp_path
-    gz.gazetteer.cache_clear()
+# cleared around each test by the ``private_cache`` fixture (tests/conftest.py)
+CACHED_IN_PROCESS = (gz.gazetteer,)
 
 
 def test_first_use_writes_the_cache_and_a_later_process_reads_the_same_gazetteer(private_cache):
