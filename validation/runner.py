@@ -164,12 +164,10 @@ def take_prepared(data_dir: Path, tables: list[str]) -> PreparedContext:
     return prepared
 
 
-def prepare_context(data_dir: Path, tables: list[str] | None = None) -> PreparedContext:
-    """Open the data folder's context and register the suites of ``tables`` (default: every
-    suite) with their validation definitions."""
+def prepare_context(data_dir: Path) -> PreparedContext:
+    """Open the data folder's context and register every suite with its validation definition."""
     context = _open_context(data_dir)
-    names = list(SUITES) if tables is None else tables
-    return PreparedContext(context, {table: _register(context, SUITES[table]) for table in names})
+    return PreparedContext(context, {table: _register(context, suite) for table, suite in SUITES.items()})
 
 
 def _register(context: Any, suite: TableSuite) -> Any:

@@ -28,7 +28,7 @@ def _timestamp(value: Any) -> Any:
 
 def signature_array(values: Any) -> np.ndarray:
     """A stored signature as a compact array (1 KB for 256 values; a list of ints takes ~10 KB)."""
-    return np.asarray(values if values is not None else [], dtype=np.uint32)
+    return np.asarray(values, dtype=np.uint32)
 
 
 def story_docs(frame: pd.DataFrame) -> list[StoryDoc]:
