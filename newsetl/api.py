@@ -56,8 +56,9 @@ def ingest(paths: str | PathLike | Iterable[str | PathLike], **options: Any) -> 
     Options: ``warehouse``, ``data_dir``, ``batch_size`` (200), ``workers`` (2),
     ``publish_every`` (2000: input units per write-audit-publish window), as on the command line.
     The summary has ``run_id``, ``counts`` (seen, new, unchanged, updated, duplicate, quarantined),
-    ``validation_success``, ``warnings``, ``quarantined_records``, ``docs_index`` and ``warehouse``. Prefect runs on an ephemeral API with its home in the data
-    folder unless ``PREFECT_API_URL`` or ``PREFECT_HOME`` is set.
+    ``validation_success``, ``warnings``, ``quarantined_records``, ``docs_index`` and ``warehouse``.
+    Prefect runs on an ephemeral API with its home in the data folder unless ``PREFECT_API_URL`` or
+    ``PREFECT_HOME`` is set.
     """
     unknown = sorted(set(options) - set(INGEST_OPTIONS))
     if unknown:
