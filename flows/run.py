@@ -14,12 +14,14 @@ from typing import Any
 from newsetl.config import Settings
 from newsetl.flows.progress import Progress, showing
 
-# Imported by the audit (Great Expectations, ≈ 2 s of CPU): loaded while a run server starts, on
-# a new data folder only. There every unit is new, so the audit runs; on a used one the run may have
-# nothing new and skip the audit, and the import would be wasted.
-PREFETCH_ON_NEW_FOLDER = ("great_expectations",)
-# Prefect homes this process found without a database (a new data folder), before starting an API on them.
-_NEW_HOMES: set[str] = set()
+# Imported by the audit (Great Expectations, ≈ 2 s of CPU): loaded while a run server starts, for a
+# new warehouse only. There every unit is new, so the audit runs; into a used one the run may have
+# nothing new and skip the audit, and the import would be wasted (an unchanged rerun would take
+# twice as long).
+PREFETCH_FOR_NEW_WAREHOUSE = ("great_expectations",)
+# Warehouses this process found missing before it chose an API (the CLI then creates the warehouse
+# while the run server starts, so its existence is checked here, first).
+_NEW_WAREHOUSES: set[str] = set()
 
 
 def start_api(settings: Settings):
@@ -27,12 +29,21 @@ def start_api(settings: Settings):
     background. Call it as early as possible (the CLI does so before it checks the warehouse); a
     second call returns the same choice."""
     # deferred: start-up time (the server module pulls in psutil and subprocess handling, ~40 ms)
-    from newsetl.flows.prefect_db import DB_FILE
     from newsetl.flows.server import api_for_run
 
-    if not (settings.prefect_home / DB_FILE).exists():
-        _NEW_HOMES.add(str(settings.prefect_home))
+    note_new_warehouse(settings)
     return api_for_run(settings)
+
+
+def note_new_warehouse(settings: Settings) -> None:
+    """Remember whether the run's warehouse is missing now, before anything creates it."""
+    if not settings.warehouse.exists():
+        _NEW_WAREHOUSES.add(str(settings.warehouse))
+
+
+def modules_to_prefetch(settings: Settings) -> tuple[str, ...]:
+    """The modules worth importing while the run server starts: the audit's, for a new warehouse."""
+    return PREFETCH_FOR_NEW_WAREHOUSE if str(settings.warehouse) in _NEW_WAREHOUSES else ()
 
 
 def run_ingest(paths: list[str], settings: Settings, batch_size: int, workers: int,
@@ -44,13 +55,11 @@ def run_ingest(paths: list[str], settings: Settings, batch_size: int, workers: i
     this returns or raises, so the caller's next line comes after it.
     """
     api = start_api(settings)
-    new_folder = str(settings.prefect_home) in _NEW_HOMES
-    prefetch_modules = PREFETCH_ON_NEW_FOLDER if new_folder else ()
     with showing(progress) as shown:
         shown.stage("starting")
         from newsetl.flows.ingest import ingest  # Prefect's imports, while the run server starts
 
-        for name in prefetch_modules:  # needed by this run's audit: imported while the machine is busy anyway
+        for name in modules_to_prefetch(settings):  # needed by this run's audit: imported while the machine is busy anyway
             prefetch(name)
         api.wait_ready()
         try:
