@@ -19,7 +19,7 @@ from newsetl.extractors.facts.structure import detect_genre, extract_lead, extra
 from newsetl.schemas.facts import Facts
 from newsetl.schemas.records import Mention
 
-FACTS_EXTRACTOR_VERSION = "facts/4"
+FACTS_EXTRACTOR_VERSION = "facts/5"  # 5: a relative date moved to last year stays a real date
 
 
 def extract_facts(text: str, published_at: datetime | None, mentions: Sequence[Mention]) -> Facts:

@@ -204,10 +204,20 @@ def _shift_unplanned_relative(expr: DateExpr, text: str, published: date) -> Dat
     if "с.г" in expr.surface or "этого" in expr.surface or "текущего" in expr.surface \
             or expr.granularity == "year":
         return expr
-    expr.start = expr.start.replace(year=expr.start.year - 1)
-    expr.end = expr.end.replace(year=expr.end.year - 1) if expr.end else None
+    year = expr.start.year - 1
+    if expr.granularity == "month":
+        expr.start, expr.end = date(year, expr.start.month, 1), _month_end(year, expr.start.month)
+    elif _exists(year, expr.start.month, expr.start.day):
+        expr.start = expr.end = date(year, expr.start.month, expr.start.day)
+    else:  # 29 February, read a year earlier, is no date: the leap year's reading stays
+        return expr
     expr.is_future = expr.start > published
     return expr
+
+
+def _exists(year: int, month: int, day: int) -> bool:
+    """Whether ``day.month.year`` is a calendar date."""
+    return day <= calendar.monthrange(year, month)[1]
 
 
 def extract_dates(text: str, published_at: datetime | date | None = None) -> list[DateExpr]:

@@ -58,6 +58,24 @@ def test_no_date_after_publication_unless_planned(text, surface, start, is_futur
     assert (expr.start, expr.is_future) == (start, is_future)
 
 
+LEAP_JANUARY = datetime(2024, 1, 4, 9, 0)  # the February after it has 29 days, the one before 28
+PLAIN_JANUARY = datetime(2025, 1, 9, 9, 0)  # the February before it has 29 days
+
+
+@pytest.mark.parametrize("published, text, surface, start, end, is_future", [
+    # told in the past: last February, whose end is the 28th
+    (LEAP_JANUARY, "В феврале прошло учение.", "В феврале", date(2023, 2, 1), date(2023, 2, 28), False),
+    (LEAP_JANUARY, "28 февраля прошло учение.", "28 февраля", date(2023, 2, 28), date(2023, 2, 28), False),
+    # 29 February a year earlier is no date: the leap year's reading stays, flagged as future
+    (LEAP_JANUARY, "29 февраля прошло учение.", "29 февраля", date(2024, 2, 29), date(2024, 2, 29), True),
+    # last February was a leap one: it ends on the 29th
+    (PLAIN_JANUARY, "В феврале прошло учение.", "В феврале", date(2024, 2, 1), date(2024, 2, 29), False),
+])
+def test_moving_to_last_year_keeps_dates_real(published, text, surface, start, end, is_future):
+    expr = _by_surface(text, published)[surface]
+    assert (expr.start, expr.end, expr.is_future) == (start, end, is_future)
+
+
 @pytest.mark.parametrize("text, published, start", [
     ("Договор от 05.03.24 вступил в силу.", PUBLISHED, date(2024, 3, 5)),
     ("Договор от 05.03.99 вступил в силу.", PUBLISHED, date(1999, 3, 5)),
