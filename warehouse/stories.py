@@ -2,61 +2,101 @@
 ``newsetl stories`` query.
 
 The ingest stages ``stg_doc_signatures`` and ``stg_doc_bands`` with the other records of each
-document (the worker computes them). After entity resolution, :func:`stage_stories` finds the
-candidates with a band-key join (``dml/story_candidates.sql``), assigns every staged document
-(``extractors.stories.assign_stories``), and stages the touched stories (``dml/stage_stories.sql``).
+document (the worker computes them). After entity resolution, :func:`stage_stories` finds each
+staged document's published candidates (a band-key join, or shared entities inside the window:
+``dml/story_candidate_pairs.sql``), assigns the staged documents chunk by chunk with only that
+chunk's candidates loaded (``dml/story_candidates.sql``, ``extractors.stories.StoryAssigner``), and
+stages the touched stories (``dml/stage_stories.sql``).
 ``dml/publish_stories.sql`` publishes them in the run's publish transaction.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
-from typing import Any
 
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
-from newsetl.extractors.stories import STORIES_VERSION, STORY, Assignment, StoryDoc, StoryParams, assign_stories
+from newsetl.extractors.stories import (
+    STORIES_VERSION, STORY, Assignment, StoryAssigner, StoryDoc, StoryParams, processing_order)
 from newsetl.warehouse.db import execute_script, insert_frame, read_sql
 
 
-
-def _timestamp(value: Any) -> Any:
-    """A pandas/NumPy timestamp as a naive ``datetime``; missing values as None."""
-    return None if value is None or pd.isna(value) else pd.Timestamp(value).to_pydatetime()
-
-
-def signature_array(values: Any) -> np.ndarray:
-    """A stored signature as a compact array (1 KB for 256 values; a list of ints takes ~10 KB)."""
-    return np.asarray(values, dtype=np.uint32)
+# Staged documents assigned per chunk: the published candidates of one chunk are all that is held
+# in memory at a time (at most a few dozen per document), whatever the size of the warehouse.
+CHUNK_DOCS = 250
 
 
-def story_docs(frame: pd.DataFrame) -> list[StoryDoc]:
+def _list_rows(column: pa.ChunkedArray) -> list[np.ndarray]:
+    """The rows of an Arrow ``list<uint32>`` column as uint32 arrays, views of one buffer (no
+    Python integers are made)."""
+    lists = column.combine_chunks()
+    offsets = lists.offsets.to_numpy()
+    values = lists.values.to_numpy(zero_copy_only=False).astype(np.uint32, copy=False)
+    return [values[offsets[i]:offsets[i + 1]] for i in range(len(lists))]
+
+
+def story_docs(table: pa.Table) -> list[StoryDoc]:
     """StoryDocs from the rows of ``dml/story_new_docs.sql`` or ``dml/story_candidates.sql``."""
-    docs = []
-    for row in frame.to_dict("records"):
-        docs.append(StoryDoc(
-            doc_id=row["doc_id"], signature=signature_array(row["signature"]),
-            word_signature=signature_array(row["word_signature"]),
-            n_shingles=int(row["n_shingles"]), published_at=_timestamp(row["published_at"]),
-            seen_at=_timestamp(row["seen_at"]), entity_ids=frozenset(row["entity_ids"]),
-            content_hash=row["content_hash"], story_id=row.get("story_id"),
-        ))
-    return docs
+    columns = {name: table.column(name).to_pylist() for name in table.column_names
+               if name not in ("signature", "word_signature")}
+    signatures, word_signatures = _list_rows(table.column("signature")), _list_rows(table.column("word_signature"))
+    story_ids = columns.get("story_id", [None] * table.num_rows)
+    return [StoryDoc(doc_id=columns["doc_id"][i], signature=signatures[i], word_signature=word_signatures[i],
+                     n_shingles=int(columns["n_shingles"][i]), published_at=columns["published_at"][i],
+                     seen_at=columns["seen_at"][i], entity_ids=frozenset(columns["entity_ids"][i]),
+                     content_hash=columns["content_hash"][i], story_id=story_ids[i])
+            for i in range(table.num_rows)]
 
 
 def new_docs(con: duckdb.DuckDBPyConnection, run_id: str) -> list[StoryDoc]:
     """The run's staged documents with their signatures and entity ids."""
-    return story_docs(con.execute(read_sql("dml/story_new_docs.sql"), {"run_id": run_id}).df())
+    return story_docs(con.execute(read_sql("dml/story_new_docs.sql"), {"run_id": run_id}).to_arrow_table())
+
+
+def candidate_pairs(con: duckdb.DuckDBPyConnection, run_id: str, params: StoryParams = STORY) -> dict[str, list[str]]:
+    """For each staged document, the published documents it is compared with (doc ids, sorted)."""
+    rows = con.execute(read_sql("dml/story_candidate_pairs.sql"), {
+        "run_id": run_id, "stories_version": STORIES_VERSION, "window_days": params.window_days,
+        "min_shared": params.min_shared_entities, "max_entity_candidates": params.max_entity_candidates,
+    }).fetchall()
+    pairs: dict[str, list[str]] = {}
+    for new_doc, doc_id in rows:
+        pairs.setdefault(new_doc, []).append(doc_id)
+    return pairs
+
+
+def published_candidates(con: duckdb.DuckDBPyConnection, doc_ids: Iterable[str]) -> list[StoryDoc]:
+    """The published documents ``doc_ids`` as story clustering sees them (entity ids through the
+    run's ``stg_key_map``)."""
+    wanted = pa.table({"doc_id": pa.array(sorted(set(doc_ids)), pa.string())})
+    con.register("story_wanted", wanted)
+    try:
+        return story_docs(con.execute(read_sql("dml/story_candidates.sql")).to_arrow_table())
+    finally:
+        con.unregister("story_wanted")
 
 
 def candidates(con: duckdb.DuckDBPyConnection, run_id: str, params: StoryParams = STORY) -> list[StoryDoc]:
-    """Published documents that may be near-duplicates of, or in a story with, a staged one."""
-    frame = con.execute(read_sql("dml/story_candidates.sql"), {
-        "run_id": run_id, "stories_version": STORIES_VERSION, "window_days": params.window_days,
-        "min_shared": params.min_shared_entities, "max_entity_candidates": params.max_entity_candidates,
-    }).df()
-    return story_docs(frame)
+    """Every published document that one of the staged ones is compared with."""
+    pairs = candidate_pairs(con, run_id, params)
+    return published_candidates(con, {doc_id for found in pairs.values() for doc_id in found})
+
+
+def assign_staged(con: duckdb.DuckDBPyConnection, run_id: str, params: StoryParams = STORY,
+                  chunk_docs: int = CHUNK_DOCS) -> list[Assignment]:
+    """Assign the run's staged documents in processing order, ``chunk_docs`` at a time, each
+    against its own published candidates (:func:`candidate_pairs`) and the earlier staged ones."""
+    pairs, assigner, assignments = candidate_pairs(con, run_id, params), StoryAssigner(params), []
+    ordered = processing_order(new_docs(con, run_id))
+    for first in range(0, len(ordered), chunk_docs):
+        chunk = ordered[first:first + chunk_docs]
+        found = {c.doc_id: c for c in published_candidates(con, (c for d in chunk for c in pairs.get(d.doc_id, ())))}
+        assignments += [assigner.assign(doc, [found[c] for c in pairs.get(doc.doc_id, ())])
+                        for doc in chunk]
+    return assignments
 
 
 def assignment_frames(assignments: list[Assignment], run_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -80,7 +120,7 @@ def stage_stories(con: duckdb.DuckDBPyConnection, run_id: str, params: StoryPara
     ``stg_key_map`` of the run; fills ``stg_story_documents``, ``stg_near_duplicates`` and
     ``stg_stories``. Returns the assignments (for logging and tests).
     """
-    assignments = assign_stories(new_docs(con, run_id), candidates(con, run_id, params), params)
+    assignments = assign_staged(con, run_id, params)
     members, copies = assignment_frames(assignments, run_id)
     con.execute("DELETE FROM stg_story_documents")
     con.execute("DELETE FROM stg_near_duplicates")

@@ -90,11 +90,16 @@ def oc_case(parse) -> str | None:
     return OC_CASE_ALIASES.get(case, case)
 
 
+# Word parses kept per worker: ~1.2 KB each, so the cache stays under ~60 MB however large the
+# vocabulary of a long-running feed grows (200,000 could reach ~230 MB per worker).
+PARSE_CACHE_SIZE = 50_000
+
+
 class Normalizer:
     """Puts entity spans in the nominative using the morph tagger's features and pymorphy."""
 
     def __init__(self, morph) -> None:
-        self._parse: Callable = lru_cache(maxsize=200_000)(morph.parse)
+        self._parse: Callable = lru_cache(maxsize=PARSE_CACHE_SIZE)(morph.parse)
         self._persons = PersonNormalizer(self._parse)
 
     # --- words ---------------------------------------------------------------

@@ -24,8 +24,10 @@ Rules (the README's *Stories* section repeats them):
 * Each new document is compared only with the candidates it could match — a shared band key, or
   at least ``min_shared_entities`` shared entities inside the window (at most
   ``max_entity_candidates`` of those) — whether they are published or earlier new documents of the
-  same run: both are looked up in an in-memory :class:`CandidateIndex`, so a run costs in
-  proportion to its size, not to its square.
+  same run. Earlier new documents are looked up in an in-memory :class:`CandidateIndex`; published
+  ones are found by the same rule in SQL (``story_candidate_pairs.sql``) or, in
+  :func:`assign_stories`, in a second index. A run costs in proportion to its size, not to its
+  square, nor to the warehouse's.
 """
 from __future__ import annotations
 
@@ -165,13 +167,24 @@ def assign_stories(new_docs: Iterable[StoryDoc], candidates: Iterable[StoryDoc],
     for candidate in candidates:
         if candidate.doc_id not in new_ids and candidate.story_id:
             published.add(candidate)
-    earlier = CandidateIndex(params)
-    assignments = []
-    for doc in new_docs:
-        assignment = assign_one(doc, published.candidates(doc) + earlier.candidates(doc), params)
-        assignments.append(assignment)
-        earlier.add(replace(doc, story_id=assignment.story_id))
-    return assignments
+    assigner = StoryAssigner(params)
+    return [assigner.assign(doc, published.candidates(doc)) for doc in new_docs]
+
+
+class StoryAssigner:
+    """Assigns new documents one by one, in processing order: each against the published candidates
+    it is given and the earlier new documents it could match (kept in a :class:`CandidateIndex`).
+    The warehouse feeds it chunk by chunk, with each document's published candidates found in SQL."""
+
+    def __init__(self, params: StoryParams = STORY):
+        self.params = params
+        self.earlier = CandidateIndex(params)
+
+    def assign(self, doc: StoryDoc, published: Sequence[StoryDoc]) -> Assignment:
+        """The assignment of ``doc``, which then becomes a candidate for the documents after it."""
+        assignment = assign_one(doc, [*published, *self.earlier.candidates(doc)], self.params)
+        self.earlier.add(replace(doc, story_id=assignment.story_id))
+        return assignment
 
 
 class CandidateIndex:

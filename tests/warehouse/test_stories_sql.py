@@ -236,6 +236,47 @@ def test_story_candidates_are_found_by_band_key_and_by_shared_entities(texts):
     assert found.doc_id == "orig" and found.story_id == story_of(con, "orig") and len(found.signature) == 256
 
 
+@pytest.mark.parametrize(("published_after", "paired"), [
+    (timedelta(days=2, hours=23), True),      # inside the 3-day window, three calendar days later
+    (timedelta(days=3), True),                # on its edge
+    (timedelta(days=3, minutes=1), False),    # just outside
+    (-timedelta(days=2, hours=20), True),     # earlier than the published one, inside
+    (-timedelta(days=3, hours=1), False),
+])
+def test_shared_entities_pair_documents_only_inside_the_window(texts, published_after, paired):
+    from newsetl.warehouse.stories import candidate_pairs
+
+    original = texts[0]
+    con = connect()
+    run(con, "run-1", DAY0, [("orig", original.text, DAY0, "ТАСС", original.entity_surfaces)])
+    con.execute("INSERT INTO ingest_runs (run_id, started_at, status, inputs) VALUES ('run-2', ?, 'running', [])", [DAY0])
+    insert_frame(con, "stg_documents", pd.DataFrame([document_row("rewrite", reworded(original.text),
+                                                                  DAY0 + published_after, "X", "run-2")]))
+    con.execute("""INSERT INTO stg_mentions SELECT 'rewrite', char_start, char_end, type, surface, normal,
+                   sentence_no, key, '', extractor_version FROM mentions WHERE doc_id = 'orig'""")
+    con.execute("INSERT INTO stg_key_map SELECT DISTINCT key, key, entity_id FROM mentions")
+    assert candidate_pairs(con, "run-2") == ({"rewrite": ["orig"]} if paired else {})
+
+
+def test_chunked_assignment_equals_assigning_the_whole_run_at_once(warehouse, texts):
+    """Each chunk loads only its own documents' candidates; the outcome may not depend on the chunks."""
+    from newsetl.extractors.stories import assign_stories
+    from newsetl.warehouse.stories import assign_staged, candidates, new_docs
+
+    original, same_topic, unrelated = texts
+    con = warehouse
+    staged = [("copy", header_footer(original.text), DAY0 + timedelta(hours=2), "Вестник", original.entity_surfaces),
+              ("copy2", header_footer(original.text) + " Конец.", DAY0 + timedelta(hours=3), "Б", original.entity_surfaces),
+              ("topic2", reworded(same_topic.text), DAY0 + timedelta(hours=4), "В", same_topic.entity_surfaces),
+              ("other2", reworded(unrelated.text), DAY0 + timedelta(days=1), "Г", unrelated.entity_surfaces)]
+    at_once = stage(con, "run-2", DAY0 + timedelta(days=1), staged)
+    assert {a.doc_id for a in at_once} == {"copy", "copy2", "topic2", "other2"}
+    assert at_once == assign_staged(con, "run-2", chunk_docs=1) == assign_staged(con, "run-2", chunk_docs=3)
+    assert at_once == assign_stories(new_docs(con, "run-2"), candidates(con, "run-2"))
+    by_doc = {a.doc_id: a for a in at_once}
+    assert by_doc["copy"].story_id == story_of(con, "orig") and by_doc["copy2"].near_duplicate_of in ("orig", "copy")
+
+
 @pytest.mark.parametrize(("date_from", "date_to", "entity", "expected_sizes"), [
     (None, None, None, [1, 2, 1]),                      # newest last publication first
     (date(2026, 1, 21), None, None, [1]),
