@@ -75,13 +75,18 @@ def discover(warehouse: Path, run_id: str, paths: list[str], follow_symlinks: bo
 
 
 @task(name="skip-unchanged", **WRITER_TASK)
-def skip_unchanged(warehouse: Path, state: RunState, units: list[RawUnit],
-                   in_flight: list[RawUnit]) -> tuple[list[RawUnit], list]:
+def skip_unchanged(warehouse: Path, run_id: str, state: RunState, units: list[RawUnit],
+                   in_flight: list[RawUnit]) -> tuple[list[RawUnit], list, dict[str, int] | None]:
     """Split a batch into units to analyse and units already loaded (which need no work). The
     source ids of ``in_flight``, the batch not staged yet, count as seen by the run: a unit sharing
-    one is analysed, as it would be once that batch is staged, and classified at staging."""
+    one is analysed, as it would be once that batch is staged, and classified at staging.
+    A batch with nothing to analyse and nothing staged ahead of it is staged here at once (an
+    unchanged rerun then costs one task per batch); its counts come third, else None."""
     ahead = RunState(state.content_to_doc, state.seen_source_ids | {u.source_id for u in in_flight})
-    return split_unchanged(warehouse, units, ahead, analysis.extractor_version())
+    todo, unchanged = split_unchanged(warehouse, units, ahead, analysis.extractor_version())
+    if todo or in_flight:
+        return todo, unchanged, None
+    return todo, unchanged, stage_batch(warehouse, run_id, state, [], unchanged).counts
 
 
 @task(name="process-batch", **WRITER_TASK)
@@ -250,24 +255,37 @@ def stage_batches(settings: Settings, run_id: str, pool: Analyser,
     """Stage each batch while the workers analyse the next one, logging progress with a rate;
     yields each batch with its counts once it is staged (the next one is then already submitted).
     Once a batch has something to analyse, the audit's preparation starts beside the workers."""
-    logger, state, warehouse = get_run_logger(), RunState(), settings.warehouse
-    started, done, staged_next = time.monotonic(), 0, None
+    log, state, warehouse = BatchLog(), RunState(), settings.warehouse
+    ahead: InFlight | None = None
     for number, units in enumerate(chain(batches, [None])):
-        in_flight = staged_next
+        in_flight, ahead = ahead, None
         if units is not None:
-            todo, unchanged = skip_unchanged(warehouse, state, units, in_flight.units if in_flight else [])
-            staged_next = InFlight(units, unchanged, pool.submit(todo))
+            todo, unchanged, counts = skip_unchanged(warehouse, run_id, state, units,
+                                                     in_flight.units if in_flight else [])
+            if counts is not None:  # nothing to analyse, nothing ahead: already staged
+                yield log.staged(number + 1, units, counts)
+                continue
+            ahead = InFlight(units, unchanged, pool.submit(todo))
             if todo:
                 validation.prepare(settings.data_dir)
-        if in_flight is None:
-            continue
-        counts = process_batch(warehouse, run_id, state, pool, in_flight)
-        current_progress().batch_done(in_flight.units)
-        done += len(in_flight.units)
-        logger.info("batch %d: %d units (%s); %d units so far, %.1f units/s", number, len(in_flight.units),
-                    ", ".join(f"{k} {v}" for k, v in counts.items() if v), done,
-                    done / max(time.monotonic() - started, 1e-6))
-        yield in_flight.units, counts
+        if in_flight is not None:
+            yield log.staged(number, in_flight.units, process_batch(warehouse, run_id, state, pool, in_flight))
+
+
+class BatchLog:
+    """Logs each staged batch with the run's rate so far, and moves the progress display on."""
+
+    def __init__(self) -> None:
+        self.logger, self.started, self.done = get_run_logger(), time.monotonic(), 0
+
+    def staged(self, number: int, units: list[RawUnit], counts: dict[str, int]) -> tuple[list[RawUnit], dict[str, int]]:
+        """Record batch ``number`` (1-based) as staged; returns it with its counts."""
+        current_progress().batch_done(units)
+        self.done += len(units)
+        self.logger.info("batch %d: %d units (%s); %d units so far, %.1f units/s", number, len(units),
+                         ", ".join(f"{k} {v}" for k, v in counts.items() if v), self.done,
+                         self.done / max(time.monotonic() - self.started, 1e-6))
+        return units, counts
 
 
 def close_run(settings: Settings, run_id: str, result: validation.AuditResult) -> dict:

@@ -9,8 +9,10 @@ warnings with a warning sign instead of the red cross, and names the data asset.
 """
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import time
 from dataclasses import dataclass
 from importlib import import_module, resources
 from pathlib import Path
@@ -21,6 +23,7 @@ from newsetl.schemas.suites import NOT_BLANK, Check
 OFFLINE_MARKER = "<!-- newsetl: offline assets -->"
 WARNINGS_ONLY_MARKER = "<!-- newsetl: passed with warnings -->"
 VENDOR = "static/vendor"
+FINISHED_STAMP = ".newsetl-finished"  # its mtime: when the last finish_site began
 WARNING_ICON = '<i class="fas fa-exclamation-triangle newsetl-warning" title="warning: reported, blocks nothing"></i>'
 WARNING_STATUS_ICON = '<i class="fas fa-exclamation-triangle newsetl-warning" aria-hidden="true"></i>'
 SEVERITY_LABELS = {"critical": "Critical", "warning": "Warning"}
@@ -205,13 +208,19 @@ def mark_index_warnings(index: str, site_dir: Path) -> str:
 def finish_site(site_dir: Path) -> None:
     """Make every page of the Data Docs site work offline and show warnings as warnings.
 
-    Pages already finished are skipped, so calling this after every build costs little."""
+    The site keeps a stamp of when its last finish began: pages older than that were finished then
+    and are not read again, so a call costs in proportion to the pages written since (a feed's
+    site gains pages every run, for months), plus a listing of the folder."""
     site_dir = Path(site_dir)
     if not site_dir.is_dir():
         return
+    started, stamp = time.time_ns(), site_dir / FINISHED_STAMP
+    since = stamp.stat().st_mtime_ns if stamp.exists() else 0
     install_assets(site_dir)
-    for path in sorted(site_dir.rglob("*.html")):
-        if VENDOR in path.as_posix():
+    index = site_dir / "index.html"
+    pages = sorted(site_dir.rglob("*.html"), key=lambda page: (page == index, page))  # the index last
+    for path in pages:
+        if VENDOR in path.as_posix() or path.stat().st_mtime_ns < since:
             continue
         text = path.read_text(encoding="utf-8")
         if OFFLINE_MARKER in text:
@@ -220,10 +229,11 @@ def finish_site(site_dir: Path) -> None:
         text = localize(text, len(relative.parts) - 1)
         if relative.parts[0] == "validations":
             text = mark_warnings(name_asset(text, relative.parts[2]))
+        if path == index:  # rebuilt by GX: its rows link to pages finished above or earlier
+            text = mark_index_warnings(text, site_dir)
         path.write_text(text, encoding="utf-8")
-    index = site_dir / "index.html"
-    if index.exists():
-        index.write_text(mark_index_warnings(index.read_text(encoding="utf-8"), site_dir), encoding="utf-8")
+    stamp.touch()
+    os.utime(stamp, ns=(started, started))
 
 
 def validation_pages(site_dir: Path, run_id: str) -> dict[str, Path]:

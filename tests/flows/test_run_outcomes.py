@@ -95,3 +95,34 @@ def test_artifacts_and_finished_event(runs):
     assert "| `empty` | 1 |" in mine[0].data and "newsetl quarantine --run" in mine[0].data
     payloads = [e["payload"] for e in events if e["payload"].get("run_id") == summary["run_id"]]
     assert payloads and payloads[0]["counts"]["quarantined"] == 1 and payloads[0]["validation"] == "passed"
+
+
+def flow_task_names(flow_run_id, last_task: str = "finish-run", timeout: float = 30.0) -> list[str]:
+    """The task names of a flow run as the Prefect server recorded them (task runs arrive as
+    events, so this waits until the run's ``last_task`` is there)."""
+    import time
+
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+    from prefect.events.worker import EventsWorker
+
+    EventsWorker.drain_all(timeout=timeout)
+
+    async def read() -> list[str]:
+        async with get_client() as client:
+            found = await client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id])))
+            return sorted(run.name.rsplit("-", 1)[0] for run in found)
+
+    deadline = time.monotonic() + timeout
+    while last_task not in (names := asyncio.run(read())) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    return names
+
+
+def test_an_unchanged_batch_is_staged_by_its_skip_check_alone(runs):
+    """Nothing to analyse and nothing ahead of it: the batch needs no process-batch task, so an
+    unchanged rerun costs one task per batch."""
+    rerun = flow_task_names(runs["empty"].state_details.flow_run_id)
+    assert rerun.count("skip-unchanged") == 1 and "process-batch" not in rerun
+    first = flow_task_names(runs["first"].state_details.flow_run_id)
+    assert first.count("skip-unchanged") == 1 and first.count("process-batch") == 1

@@ -88,3 +88,25 @@ def test_the_samples_site_works_offline_and_marks_the_title_warning(sample_wareh
     index = (site / "index.html").read_text(encoding="utf-8")
     assert "fa-exclamation-triangle newsetl-warning" in index and "fa-times text-danger" not in index
     assert index.count("<!-- newsetl: offline assets -->") == 1
+
+
+def test_finishing_again_reads_only_the_pages_written_since_the_last_finish(tmp_path):
+    """A feed's site gains pages every run: a finish may not read the whole history again."""
+    import os
+
+    from newsetl.report.datadocs import OFFLINE_MARKER
+
+    site = tmp_path / "site"
+    (site / "expectations").mkdir(parents=True)
+    first = site / "expectations" / "first.html"
+    first.write_text(page_with_rows(), encoding="utf-8")
+    finish_site(site)
+    assert OFFLINE_MARKER in first.read_text(encoding="utf-8")
+    older = site / "expectations" / "older.html"  # left unfinished before the last finish began
+    older.write_text(page_with_rows(), encoding="utf-8")
+    os.utime(older, ns=(10**9, 10**9))
+    newer = site / "expectations" / "newer.html"
+    newer.write_text(page_with_rows(), encoding="utf-8")
+    finish_site(site)
+    assert OFFLINE_MARKER in newer.read_text(encoding="utf-8") and not CDN.search(newer.read_text(encoding="utf-8"))
+    assert OFFLINE_MARKER not in older.read_text(encoding="utf-8")  # not read: older than the stamp
