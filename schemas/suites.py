@@ -161,6 +161,12 @@ def unique_pair(name: str, column_a: str, column_b: str, severity: Severity = CR
     return Check(name, severity, ("ExpectCompoundColumnsToBeUnique", {"column_list": [column_a, column_b]}))
 
 
+def unique_key(name: str, *columns: str, severity: Severity = CRITICAL) -> Check:
+    """No two rows share the same values of ``columns``, a table's key (every duplicate row fails):
+    the published record tables have no key constraint (see ``warehouse/sql/``), this is their key."""
+    return Check(name, severity, ("ExpectCompoundColumnsToBeUnique", {"column_list": list(columns)}))
+
+
 def in_set(name: str, column: str, values: Sequence[Any], severity: Severity = CRITICAL) -> Check:
     """Non-null values of ``column`` are among ``values``."""
     return Check(name, severity, ("ExpectColumnValuesToBeInSet", {"column": column, "value_set": list(values)}))
@@ -217,7 +223,7 @@ def integer_typed(name: str, column: str, severity: Severity = WARNING) -> Check
 # --- the text tables of checks ------------------------------------------------------------
 
 CHECK_KINDS: dict[str, Callable[..., Check]] = {
-    "not_null": not_null, "unique": unique, "unique_pair": unique_pair, "in_set": in_set, "is_true": is_true, "is_false": is_false,
+    "not_null": not_null, "unique": unique, "unique_pair": unique_pair, "unique_key": unique_key, "in_set": in_set, "is_true": is_true, "is_false": is_false,
     "at_least": at_least, "greater": greater, "greater_or_equal": partial(greater, or_equal=True),
     "matches": matches, "between": between, "not_empty": not_empty, "of_type": of_type,
     "integer_typed": integer_typed,
@@ -283,6 +289,7 @@ DOCUMENTS = suite("documents", ["doc_id"], """
 
 MENTIONS = suite("mentions", RECORD_TABLES["mentions"].key_columns, """
     doc_id_not_null                 not_null    doc_id
+    key_unique                      unique_key  doc_id  char_start  char_end  type
     type_not_null                   not_null    type
     type_known                      in_set      type                    ENTITY_TYPES
     surface_not_null                not_null    surface
@@ -315,6 +322,7 @@ ENTITIES = suite("entities", ["entity_id"], """
 
 ACRONYMS = suite("acronyms", RECORD_TABLES["acronyms"].key_columns, """
     doc_id_not_null                 not_null    doc_id
+    key_unique                      unique_key  doc_id  short_start
     short_form_not_null             not_null    short_form              warning
     short_form_all_caps             matches     short_form              ALL_CAPS_OR_DIGITS  warning
     long_form_not_null              not_null    long_form
@@ -338,6 +346,7 @@ INGEST_RUNS = suite("ingest_runs", ["run_id"], """
 # The key and provenance checks every fact table has, before its own.
 FACT_CHECKS = """
     doc_id_not_null                 not_null    doc_id
+    key_unique                      unique_key  doc_id  record_no
     extractor_version_not_null      not_null    extractor_version
     char_start_non_negative         at_least    char_start              0
     offsets_in_text_not_null        not_null    offsets_in_text

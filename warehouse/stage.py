@@ -121,9 +121,12 @@ def reject_quarantine_row(result: UnitResult) -> dict[str, Any]:
 def store_raw(con: duckdb.DuckDBPyConnection, run_id: str, raws: list[tuple[str, bytes]]) -> None:
     """Keep the exact input bytes, once per distinct hash."""
     unique = dict(raws)
+    if not unique:
+        return
     frame = pd.DataFrame({"raw_hash": list(unique), "raw": list(unique.values()),
                           "n_bytes": [len(r) for r in unique.values()], "first_run_id": run_id})
-    insert_frame(con, "raw_inputs", frame, ignore=True)
+    with_frame(con, "_raw", frame, "INSERT INTO raw_inputs BY NAME SELECT * FROM _raw "
+                                   "WHERE raw_hash NOT IN (SELECT raw_hash FROM raw_inputs)")
 
 
 def stage_inputs(con: duckdb.DuckDBPyConnection, run_id: str, rows: list[dict[str, Any]]) -> None:

@@ -519,3 +519,22 @@ def test_a_band_key_staged_twice_for_one_document_is_quarantined_by_its_pair(tmp
     report = validate_tables({"doc_bands": frame}, tmp_path, "run-1")
     assert report.failures == {"doc_bands": {(11, "a"): ["doc_bands.band_key_doc_id_unique"]}}
     assert not report.success
+
+
+def test_a_mention_key_staged_twice_is_quarantined(tmp_path):
+    """The published record tables have no key constraint: the audit is what keeps their keys unique."""
+    frame = mentions_frame([mention("d1", 0), mention("d1", 0), mention("d1", 0, type="ORG"), mention("d2", 0)])
+    report = validate_tables({"mentions": frame}, tmp_path, "run-keys")
+    assert report.failures == {"mentions": {("d1", 0, 7, "PER"): ["mentions.key_unique"]}}
+    assert not report.success
+
+
+def test_every_record_table_checks_its_key():
+    from newsetl.schemas.suites import SUITES
+    from newsetl.schemas.tables import RECORD_TABLES
+
+    for name, table in RECORD_TABLES.items():
+        keys = [check.build[1] for check in SUITES[name].checks
+                if check.build[0] in ("ExpectCompoundColumnsToBeUnique", "ExpectColumnValuesToBeUnique")]
+        whole_key = {"column_list": list(table.key_columns)}
+        assert whole_key in keys or (len(table.key_columns) == 1 and {"column": table.key_columns[0]} in keys), name

@@ -10,8 +10,7 @@ CREATE TABLE IF NOT EXISTS mentions (
     sentence_no        INTEGER NOT NULL,
     key                VARCHAR NOT NULL,      -- resolution key before corpus-level aliasing
     entity_id          VARCHAR NOT NULL,
-    extractor_version  VARCHAR NOT NULL,
-    PRIMARY KEY (doc_id, char_start, char_end, type)
+    extractor_version  VARCHAR NOT NULL   -- key: (doc_id, char_start, char_end, type); no constraint (001_core.sql)
 );
 
 CREATE TABLE IF NOT EXISTS acronyms (
@@ -25,8 +24,7 @@ CREATE TABLE IF NOT EXISTS acronyms (
     short_end          INTEGER NOT NULL,
     long_start         INTEGER NOT NULL,
     long_end           INTEGER NOT NULL,
-    extractor_version  VARCHAR NOT NULL,
-    PRIMARY KEY (doc_id, short_start)
+    extractor_version  VARCHAR NOT NULL   -- key: (doc_id, short_start)
 );
 
 -- Corpus-level resolution: an alias key (acronym, initials, bare surname) -> canonical key.
@@ -69,10 +67,8 @@ CREATE TABLE IF NOT EXISTS stg_key_map (
 );
 CREATE TABLE IF NOT EXISTS stg_entity_aliases AS SELECT * FROM entity_aliases WITH NO DATA;
 
--- Incremental resolution reads the mentions of the documents a run replaces, and recomputes some
--- entities from the mentions of their keys: both by index, not by a pass over every mention.
-CREATE INDEX IF NOT EXISTS mentions_by_doc ON mentions (doc_id);
-CREATE INDEX IF NOT EXISTS mentions_by_key ON mentions (key);
+-- Incremental resolution reads the mentions of the documents a run replaces and of some keys by a
+-- scan of mentions, not an index (an index is rewritten whole at every checkpoint: 001_core.sql).
 
 -- Incremental resolution (warehouse/entities.py) stages a delta: the keys it re-resolved (publish
 -- replaces their rows of entity_keys and entity_aliases with stg_key_map and stg_entity_aliases;

@@ -5,13 +5,13 @@
 CREATE TABLE IF NOT EXISTS leads (
     doc_id VARCHAR NOT NULL, record_no INTEGER NOT NULL,
     text VARCHAR NOT NULL, char_start INTEGER NOT NULL, char_end INTEGER NOT NULL,
-    extractor_version VARCHAR NOT NULL, PRIMARY KEY (doc_id, record_no)
+    extractor_version VARCHAR NOT NULL  -- key: (doc_id, record_no); no constraint (001_core.sql)
 );
 
 CREATE TABLE IF NOT EXISTS genres (
     doc_id VARCHAR NOT NULL, record_no INTEGER NOT NULL,
     kind VARCHAR NOT NULL, evidence VARCHAR NOT NULL, char_start INTEGER NOT NULL, char_end INTEGER NOT NULL,
-    extractor_version VARCHAR NOT NULL, PRIMARY KEY (doc_id, record_no)
+    extractor_version VARCHAR NOT NULL  -- key: (doc_id, record_no); no constraint (001_core.sql)
 );
 
 CREATE TABLE IF NOT EXISTS sections (
@@ -20,7 +20,7 @@ CREATE TABLE IF NOT EXISTS sections (
     char_start INTEGER NOT NULL, char_end INTEGER NOT NULL,      -- the heading
     body_start INTEGER NOT NULL, body_end INTEGER NOT NULL,      -- the section's body
     para_start INTEGER NOT NULL, para_end INTEGER NOT NULL,      -- paragraph range of the body
-    extractor_version VARCHAR NOT NULL, PRIMARY KEY (doc_id, record_no)
+    extractor_version VARCHAR NOT NULL  -- key: (doc_id, record_no); no constraint (001_core.sql)
 );
 
 CREATE TABLE IF NOT EXISTS interview_turns (
@@ -28,14 +28,14 @@ CREATE TABLE IF NOT EXISTS interview_turns (
     turn_no INTEGER NOT NULL, speaker VARCHAR NOT NULL, speaker_key VARCHAR,
     is_question BOOLEAN NOT NULL, text VARCHAR NOT NULL,
     char_start INTEGER NOT NULL, char_end INTEGER NOT NULL,
-    extractor_version VARCHAR NOT NULL, PRIMARY KEY (doc_id, record_no)
+    extractor_version VARCHAR NOT NULL  -- key: (doc_id, record_no); no constraint (001_core.sql)
 );
 
 CREATE TABLE IF NOT EXISTS named_events (
     doc_id VARCHAR NOT NULL, record_no INTEGER NOT NULL,
     name VARCHAR NOT NULL, kind VARCHAR NOT NULL, year INTEGER,
     char_start INTEGER NOT NULL, char_end INTEGER NOT NULL,
-    extractor_version VARCHAR NOT NULL, PRIMARY KEY (doc_id, record_no)
+    extractor_version VARCHAR NOT NULL  -- key: (doc_id, record_no); no constraint (001_core.sql)
 );
 
 CREATE TABLE IF NOT EXISTS dates (
@@ -43,7 +43,7 @@ CREATE TABLE IF NOT EXISTS dates (
     surface VARCHAR NOT NULL, char_start INTEGER NOT NULL, char_end INTEGER NOT NULL,
     start_date DATE, end_date DATE, granularity VARCHAR NOT NULL,
     is_relative BOOLEAN NOT NULL, resolved BOOLEAN NOT NULL, duration VARCHAR, is_future BOOLEAN NOT NULL,
-    extractor_version VARCHAR NOT NULL, PRIMARY KEY (doc_id, record_no)
+    extractor_version VARCHAR NOT NULL  -- key: (doc_id, record_no); no constraint (001_core.sql)
 );
 
 -- Valid time (start_date, end_date) is when the post was held; the document's published_at is
@@ -54,14 +54,14 @@ CREATE TABLE IF NOT EXISTS occupations (
     org_key VARCHAR, org VARCHAR, start_date DATE, end_date DATE, kind VARCHAR NOT NULL,
     evidence VARCHAR NOT NULL, char_start INTEGER NOT NULL, char_end INTEGER NOT NULL,
     position_start INTEGER NOT NULL, position_end INTEGER NOT NULL,
-    extractor_version VARCHAR NOT NULL, PRIMARY KEY (doc_id, record_no)
+    extractor_version VARCHAR NOT NULL  -- key: (doc_id, record_no); no constraint (001_core.sql)
 );
 
 CREATE TABLE IF NOT EXISTS attributions (
     doc_id VARCHAR NOT NULL, record_no INTEGER NOT NULL,
     kind VARCHAR NOT NULL, source VARCHAR NOT NULL, source_key VARCHAR,
     char_start INTEGER NOT NULL, char_end INTEGER NOT NULL, evidence VARCHAR NOT NULL,
-    extractor_version VARCHAR NOT NULL, PRIMARY KEY (doc_id, record_no)
+    extractor_version VARCHAR NOT NULL  -- key: (doc_id, record_no); no constraint (001_core.sql)
 );
 
 -- The published resolution of every mention key (facts refer to entities through these keys).
