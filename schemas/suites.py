@@ -158,7 +158,7 @@ def unique(name: str, column: str, severity: Severity = CRITICAL) -> Check:
 
 def unique_pair(name: str, column_a: str, column_b: str, severity: Severity = CRITICAL) -> Check:
     """No two rows share the same (``column_a``, ``column_b``) (every duplicate row fails)."""
-    return Check(name, severity, ("ExpectCompoundColumnsToBeUnique", {"column_list": [column_a, column_b]}))
+    return unique_key(name, column_a, column_b, severity=severity)
 
 
 def unique_key(name: str, *columns: str, severity: Severity = CRITICAL) -> Check:
