@@ -10,7 +10,7 @@ import pandas as pd
 
 from newsetl.extractors.stories import SIGNATURE
 from newsetl.schemas.tables import RECORD_TABLES
-from newsetl.warehouse.db import insert_frame, read_dml
+from newsetl.warehouse.db import insert_frame, read_dml, registered
 from newsetl.warehouse.entities import staged_entities
 from newsetl.warehouse.places import audit_places_frame
 from newsetl.warehouse.runs import utcnow
@@ -74,13 +74,10 @@ def reject_staged(con: duckdb.DuckDBPyConnection, run_id: str, table: str, failu
     keys = pd.DataFrame([dict(zip(key_columns, key)) for key in failures])
     keys["reason"] = [", ".join(names) for names in failures.values()]
     stg = f"stg_{table}"
-    con.register("_failed", keys)
-    try:
-        join = " AND ".join(f"s.{c} = f.{c}" for c in key_columns)
+    join = " AND ".join(f"s.{c} = f.{c}" for c in key_columns)
+    with registered(con, "_failed", keys):
         failed = con.execute(f"SELECT s.*, f.reason FROM {stg} s JOIN _failed f ON {join}").df()
         con.execute(f"DELETE FROM {stg} s USING _failed f WHERE {join}")
-    finally:
-        con.unregister("_failed")
     stage_quarantine(con, run_id, [_quarantine_row(table, rec) for rec in failed.to_dict("records")])
     if table == "documents":
         _drop_rejected_documents(con, failed)
@@ -110,8 +107,7 @@ def _quarantine_row(table: str, rec: dict[str, Any]) -> dict[str, Any]:
 def _drop_rejected_documents(con: duckdb.DuckDBPyConnection, failed: pd.DataFrame) -> None:
     """Forget everything staged for documents that were quarantined, and count them as quarantined."""
     ids = pd.DataFrame({"doc_id": failed["doc_id"], "reason": failed["reason"]})
-    con.register("_ids", ids)
-    try:
+    with registered(con, "_ids", ids):
         for table in RECORD_TABLES.values():
             con.execute(f"DELETE FROM {table.staging} USING _ids WHERE {table.staging}.doc_id = _ids.doc_id")
         con.execute("DELETE FROM stg_document_runs USING _ids WHERE stg_document_runs.doc_id = _ids.doc_id")
@@ -119,8 +115,6 @@ def _drop_rejected_documents(con: duckdb.DuckDBPyConnection, failed: pd.DataFram
             """UPDATE stg_run_inputs SET outcome = 'quarantined', reason_code = 'validation:' || _ids.reason
                FROM _ids WHERE stg_run_inputs.doc_id = _ids.doc_id AND stg_run_inputs.outcome IN ('new', 'updated')"""
         )
-    finally:
-        con.unregister("_ids")
 
 
 def store_dq_results(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]]) -> None:

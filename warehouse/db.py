@@ -181,27 +181,31 @@ def execute_script(con: duckdb.DuckDBPyConnection, script: str, params: dict[str
         con.execute(statement, used or None)
 
 
+@contextmanager
+def registered(con: duckdb.DuckDBPyConnection, name: str, frame: Any) -> Iterator[duckdb.DuckDBPyConnection]:
+    """``frame`` (a DataFrame or an Arrow table) visible to the block's queries as the view ``name``."""
+    con.register(name, frame)
+    try:
+        yield con
+    finally:
+        con.unregister(name)
+
+
 def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, ignore: bool = False) -> int:
     """Bulk-insert a DataFrame by column name; returns the number of rows offered."""
     if frame.empty:
         return 0
-    con.register("_batch", frame)
-    try:
-        verb = "INSERT OR IGNORE INTO" if ignore else "INSERT INTO"
+    verb = "INSERT OR IGNORE INTO" if ignore else "INSERT INTO"
+    with registered(con, "_batch", frame):
         con.execute(f"{verb} {table} BY NAME SELECT * FROM _batch")
-    finally:
-        con.unregister("_batch")
     return len(frame)
 
 
 def with_frame(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame, query: str,
                params: list | dict | None = None) -> list[tuple]:
     """Run ``query`` with ``frame`` registered as the view ``name``; returns the rows."""
-    con.register(name, frame)
-    try:
+    with registered(con, name, frame):
         return con.execute(query, params).fetchall()
-    finally:
-        con.unregister(name)
 
 
 @contextmanager

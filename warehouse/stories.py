@@ -21,7 +21,7 @@ import pyarrow as pa
 
 from newsetl.extractors.stories import (
     STORIES_VERSION, STORY, Assignment, StoryAssigner, StoryDoc, StoryParams, processing_order)
-from newsetl.warehouse.db import execute_script, insert_frame, read_sql
+from newsetl.warehouse.db import execute_script, insert_frame, read_sql, registered
 
 
 # Staged documents assigned per chunk: the published candidates of one chunk are all that is held
@@ -72,11 +72,8 @@ def published_candidates(con: duckdb.DuckDBPyConnection, doc_ids: Iterable[str])
     """The published documents ``doc_ids`` as story clustering sees them (entity ids through the
     run's ``stg_key_map``)."""
     wanted = pa.table({"doc_id": pa.array(sorted(set(doc_ids)), pa.string())})
-    con.register("story_wanted", wanted)
-    try:
+    with registered(con, "story_wanted", wanted):
         return story_docs(con.execute(read_sql("dml/story_candidates.sql")).to_arrow_table())
-    finally:
-        con.unregister("story_wanted")
 
 
 def candidates(con: duckdb.DuckDBPyConnection, run_id: str, params: StoryParams = STORY) -> list[StoryDoc]:
