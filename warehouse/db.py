@@ -68,6 +68,18 @@ WAREHOUSE_BLOCK_SIZE = 16 * 1024
 CONNECTION_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False,
                      "default_block_size": str(WAREHOUSE_BLOCK_SIZE)}
 
+# DuckDB keeps every block it reads cached up to its memory limit, 80 % of the machine's memory by
+# default, so a process's memory would grow with the warehouse it scans. Bounded instead (queries
+# that need more spill to ``<warehouse>.tmp``); ``NEWSETL_DUCKDB_MEMORY`` overrides, in DuckDB's
+# units ("512MB", "4GB").
+DUCKDB_MEMORY_ENV = "NEWSETL_DUCKDB_MEMORY"
+DEFAULT_DUCKDB_MEMORY = "1GB"
+
+
+def connection_config() -> dict[str, str | bool]:
+    """The configuration every warehouse connection opens with."""
+    return {**CONNECTION_CONFIG, "memory_limit": os.environ.get(DUCKDB_MEMORY_ENV) or DEFAULT_DUCKDB_MEMORY}
+
 # Per warehouse file: when this process's writers began to find it locked, and last found it so
 # (cleared once one gets in; forgotten when no writer tried for a whole wait).
 _WRITER_BLOCKED: dict[str, tuple[float, float]] = {}
@@ -83,7 +95,7 @@ def open_connection(path: Path, read_only: bool, retry_seconds: float) -> duckdb
     delay = 0.05
     while True:
         try:
-            con = duckdb.connect(str(path), read_only=read_only, config=CONNECTION_CONFIG)
+            con = duckdb.connect(str(path), read_only=read_only, config=connection_config())
         except duckdb.IOException as exc:
             if not _is_lock_error(exc):
                 raise WarehouseError(f"cannot open warehouse {path}: {str(exc).splitlines()[0]}") from None

@@ -61,6 +61,7 @@ def candidate_pairs(con: duckdb.DuckDBPyConnection, run_id: str, params: StoryPa
     rows = con.execute(read_sql("dml/story_candidate_pairs.sql"), {
         "run_id": run_id, "stories_version": STORIES_VERSION, "window_days": params.window_days,
         "min_shared": params.min_shared_entities, "max_entity_candidates": params.max_entity_candidates,
+        "max_band_candidates": params.max_band_candidates,
     }).fetchall()
     pairs: dict[str, list[str]] = {}
     for new_doc, doc_id in rows:

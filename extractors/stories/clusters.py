@@ -21,9 +21,10 @@ Rules (the README's *Stories* section repeats them):
   given, however many documents join later, and a rerun of the same content gives the same id.
 * A document being reprocessed (an update) is never its own candidate: it leaves its old story and
   joins whichever story it now matches (its old one again if it still matches it).
-* Each new document is compared only with the candidates it could match — a shared band key, or
-  at least ``min_shared_entities`` shared entities inside the window (at most
-  ``max_entity_candidates`` of those) — whether they are published or earlier new documents of the
+* Each new document is compared only with the candidates it could match — a shared band key (at
+  most ``max_band_candidates`` of those, the most shared keys first), or at least
+  ``min_shared_entities`` shared entities inside the window (at most ``max_entity_candidates`` of
+  those, the most shared first) — whether they are published or earlier new documents of the
   same run. Earlier new documents are looked up in an in-memory :class:`CandidateIndex`; published
   ones are found by the same rule in SQL (``story_candidate_pairs.sql``) or, in
   :func:`assign_stories`, in a second index. A run costs in proportion to its size, not to its
@@ -205,13 +206,17 @@ class CandidateIndex:
             self.by_entity.setdefault(entity, []).append(doc)
 
     def candidates(self, doc: StoryDoc) -> list[StoryDoc]:
-        """Indexed documents sharing a band key with ``doc``, or enough entities inside the window
-        (at most ``max_entity_candidates`` of those, the most shared first, as for published ones);
-        each once, in the order they were added."""
+        """Indexed documents sharing a band key with ``doc`` (at most ``max_band_candidates``, the
+        most shared keys first), or enough entities inside the window (at most
+        ``max_entity_candidates`` of those, the most shared first), as for published ones; each once."""
+        banded: dict[str, int] = {}
         found: dict[str, StoryDoc] = {}
-        for key in band_keys(doc.signature):
+        for key in set(band_keys(doc.signature)):
             for other in self.by_band.get(key, ()):
+                banded[other.doc_id] = banded.get(other.doc_id, 0) + 1
                 found.setdefault(other.doc_id, other)
+        kept_bands = most_shared(banded, self.params.max_band_candidates)
+        found = {doc_id: other for doc_id, other in found.items() if doc_id in kept_bands}
         shared: dict[str, int] = {}
         reached: dict[str, StoryDoc] = {}
         for entity in doc.entity_ids:
@@ -220,16 +225,16 @@ class CandidateIndex:
                 if shared[other.doc_id] == self.params.min_shared_entities and within_window(
                         doc, other, self.params.window_days):
                     reached[other.doc_id] = other
-        kept = self._most_shared(reached, shared)
+        kept = most_shared({doc_id: shared[doc_id] for doc_id in reached}, self.params.max_entity_candidates)
         for doc_id, other in reached.items():
             if doc_id in kept:
                 found.setdefault(doc_id, other)
         return list(found.values())
 
-    def _most_shared(self, reached: dict[str, StoryDoc], shared: dict[str, int]) -> set[str]:
-        """The ids of at most ``max_entity_candidates`` of ``reached``: most shared entities first,
-        then by doc id (the order ``story_candidates.sql`` keeps)."""
-        if len(reached) <= self.params.max_entity_candidates:
-            return set(reached)
-        ranked = sorted(reached, key=lambda doc_id: (-shared[doc_id], doc_id))
-        return set(ranked[:self.params.max_entity_candidates])
+
+def most_shared(counts: dict[str, int], limit: int) -> set[str]:
+    """The ids of at most ``limit`` of ``counts``' documents: the highest counts (of shared band
+    keys, or entities) first, then by doc id (the order ``story_candidate_pairs.sql`` keeps)."""
+    if len(counts) <= limit:
+        return set(counts)
+    return set(sorted(counts, key=lambda doc_id: (-counts[doc_id], doc_id))[:limit])

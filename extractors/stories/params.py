@@ -43,6 +43,7 @@ class StoryParams:
     entity_weight: float = 0.5              # ... and of entity-set Jaccard
     min_shared_entities: int = 2            # stories without near-duplicate text need this many
     max_entity_candidates: int = 50         # per document, from the shared-entity path: the most shared first
+    max_band_candidates: int = 50           # per document, from the band-key path: the most shared keys first
 
 
 SIGNATURE = SignatureParams()

@@ -27,3 +27,24 @@ def test_an_existing_warehouse_keeps_its_block_size(tmp_path):
         assert block_size(con) == 262144
     with reader(warehouse) as con:
         assert block_size(con) == 262144
+
+
+def cached_mb(con: duckdb.DuckDBPyConnection) -> float:
+    """Memory DuckDB holds for the connection's database (mostly blocks cached by scans), in MB."""
+    return con.execute("SELECT sum(memory_usage_bytes) / 2 ** 20 FROM duckdb_memory()").fetchone()[0]
+
+
+def test_connections_cache_no_more_than_their_memory_limit(tmp_path, monkeypatch):
+    """Scans cache the blocks they read: without a bound, memory would grow with the warehouse."""
+    warehouse = tmp_path / "newsetl.duckdb"
+    with writer(warehouse) as con:
+        assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == "953.6 MiB"  # 1GB, the default
+        con.execute("CREATE TABLE big AS SELECT i, repeat(md5(i::VARCHAR), 4) AS s FROM range(300000) t(i)")
+    scan = "SELECT max(s), count(DISTINCT i) FROM big"
+    with reader(warehouse) as con:
+        con.execute(scan).fetchall()
+        assert cached_mb(con) > 24
+    monkeypatch.setenv("NEWSETL_DUCKDB_MEMORY", "16MB")
+    with reader(warehouse) as con:
+        assert con.execute(scan).fetchone()[1] == 300000
+        assert cached_mb(con) <= 16

@@ -258,6 +258,36 @@ def test_shared_entities_pair_documents_only_inside_the_window(texts, published_
     assert candidate_pairs(con, "run-2") == ({"rewrite": ["orig"]} if paired else {})
 
 
+@pytest.mark.parametrize("cap", [1, 2, 50])
+def test_band_key_candidates_are_the_most_shared_up_to_the_cap(texts, cap):
+    """A staged document meets at most ``max_band_candidates`` published ones through band keys:
+    those sharing the most keys with it, then by doc id (as the run's own index keeps them)."""
+    from dataclasses import replace
+
+    from newsetl.extractors.stories import STORY
+    from newsetl.extractors.stories.signature import band_keys
+    from newsetl.warehouse.stories import candidate_pairs
+
+    original = texts[0]
+    published = {"z-copy": header_footer(original.text), "m-orig": original.text,
+                 "a-part": original.text[: len(original.text) // 2]}
+    con = connect()
+    run(con, "run-1", DAY0, [(doc_id, text, DAY0, "ТАСС", []) for doc_id, text in published.items()])
+    con.execute("INSERT INTO ingest_runs (run_id, started_at, status, inputs) VALUES ('run-2', ?, 'running', [])", [DAY0])
+    new_text = header_footer(original.text) + " Дополнено."
+    rows = story_rows("new", new_text)
+    insert_frame(con, "stg_documents", pd.DataFrame([document_row("new", new_text, DAY0, "X", "run-2")]))
+    insert_frame(con, "stg_doc_signatures", pd.DataFrame(rows["doc_signatures"]))
+    insert_frame(con, "stg_doc_bands", pd.DataFrame(rows["doc_bands"]))
+    new_keys = set(band_keys(rows["doc_signatures"][0]["signature"]))
+    shared = {doc_id: len(new_keys & set(band_keys(story_rows(doc_id, text)["doc_signatures"][0]["signature"])))
+              for doc_id, text in published.items()}
+    ranked = sorted((d for d in shared if shared[d]), key=lambda d: (-shared[d], d))
+    assert len(set(shared.values())) > 1  # the ranking is not decided by doc id alone
+    pairs = candidate_pairs(con, "run-2", replace(STORY, max_band_candidates=cap))
+    assert pairs == {"new": sorted(ranked[:cap])}
+
+
 def test_chunked_assignment_equals_assigning_the_whole_run_at_once(warehouse, texts):
     """Each chunk loads only its own documents' candidates; the outcome may not depend on the chunks."""
     from newsetl.extractors.stories import assign_stories

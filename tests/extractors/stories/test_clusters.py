@@ -10,6 +10,8 @@ from story_variants import NEAR_DUPLICATE_VARIANTS, STORY_VARIANTS, Text, entity
 
 from newsetl.extractors.stories import STORY, StoryDoc, assign_stories, compare, fingerprint, story_id_for
 from newsetl.extractors.stories.clusters import CandidateIndex
+from newsetl.extractors.stories.params import SIGNATURE
+from newsetl.extractors.stories.signature import band_keys
 
 DAY0 = datetime(2026, 1, 20, 9, 0)
 
@@ -189,6 +191,24 @@ def test_the_run_index_keeps_the_most_shared_entity_candidates_up_to_the_cap():
     assert [d.doc_id for d in index.candidates(new)] == ["d2", "d3"]  # d3 before d4: ties by doc id
     index.params = STORY  # the default cap (50): every document sharing two entities in the window
     assert sorted(d.doc_id for d in index.candidates(new)) == ["d1", "d2", "d3", "d4"]
+
+
+@pytest.mark.parametrize(("cap", "kept"), [
+    (2, ["d2", "d3"]),                    # most shared band keys first; d3 before d4 (ties by doc id)
+    (3, ["d2", "d3", "d4"]),
+    (50, ["d1", "d2", "d3", "d4", "d5"]),  # the default: every document sharing a band key
+])
+def test_the_run_index_keeps_the_most_shared_band_candidates_up_to_the_cap(cap, kept):
+    shared_bands = {"d1": 1, "d2": 9, "d3": 4, "d4": 4, "d5": 2}
+    rows = SIGNATURE.rows
+    new_signature = [7_000_000 + i for i in range(SIGNATURE.num_perm)]
+    index = CandidateIndex(replace(STORY, max_band_candidates=cap))
+    for doc_id, n in shared_bands.items():  # the first n bands copied from the new document, the rest its own
+        own = [int(doc_id[1:]) * 1000 + i for i in range(SIGNATURE.num_perm)]
+        signature = new_signature[:n * rows] + own[n * rows:]
+        assert len(set(band_keys(signature)) & set(band_keys(new_signature))) == n
+        index.add(StoryDoc(doc_id, signature))
+    assert sorted(d.doc_id for d in index.candidates(StoryDoc("new", new_signature))) == kept
 
 
 def test_each_new_document_is_compared_only_with_its_own_published_candidates(corpus, topic, monkeypatch):

@@ -1,5 +1,6 @@
 -- Which published documents each of the run's staged documents is compared with: those sharing an
--- LSH band key with it (near-duplicates, any date), and those sharing at least $min_shared entities
+-- LSH band key with it (near-duplicates, any date; at most $max_band_candidates per staged document,
+-- the most shared keys first, then by doc_id), and those sharing at least $min_shared entities
 -- with it within $window_days of its event time (rewrites of the same event; at most
 -- $max_entity_candidates per staged document, the most shared first, then by doc_id). Documents the
 -- run restages (updates) are left out: their new version is a new document. Entity ids go through
@@ -8,14 +9,18 @@
 -- window reaches, so the join yields only pairs inside the window (not every document that ever
 -- named a common entity) before the exact test. The published mentions stream through that join
 -- (the run's side is the one held in memory), so memory does not grow with the warehouse.
--- Parameters: $run_id, $stories_version, $window_days, $min_shared, $max_entity_candidates.
+-- Parameters: $run_id, $stories_version, $window_days, $min_shared, $max_entity_candidates,
+-- $max_band_candidates.
 WITH run_start AS (
     SELECT started_at FROM ingest_runs WHERE run_id = $run_id
 ),
 published AS (
+    -- the comparable published documents: not restaged, in a story, with a current signature
     SELECT d.doc_id, coalesce(d.published_at, r.started_at) AS event_time
     FROM documents AS d
     LEFT JOIN ingest_runs AS r ON r.run_id = d.first_seen_run
+    SEMI JOIN story_documents AS sd USING (doc_id)
+    SEMI JOIN (SELECT doc_id FROM doc_signatures WHERE stories_version = $stories_version) AS g USING (doc_id)
     WHERE d.doc_id NOT IN (SELECT doc_id FROM stg_documents)
 ),
 staged AS (
@@ -38,9 +43,14 @@ published_mentions AS (
     LEFT JOIN stg_key_map AS k USING (key)
 ),
 by_band AS (
-    SELECT DISTINCT s.doc_id AS new_doc, p.doc_id
-    FROM stg_doc_bands AS s
-    JOIN doc_bands AS p USING (band_key)
+    SELECT new_doc, doc_id FROM (
+        SELECT s.doc_id AS new_doc, p.doc_id, count(*) AS n_bands
+        FROM stg_doc_bands AS s
+        JOIN doc_bands AS p USING (band_key)
+        SEMI JOIN published AS c ON c.doc_id = p.doc_id
+        GROUP BY s.doc_id, p.doc_id
+        QUALIFY row_number() OVER (PARTITION BY new_doc ORDER BY n_bands DESC, p.doc_id) <= $max_band_candidates
+    )
 ),
 by_entity AS (
     SELECT new_doc, doc_id FROM (
@@ -58,9 +68,4 @@ by_entity AS (
 pairs AS (
     SELECT new_doc, doc_id FROM by_band UNION SELECT new_doc, doc_id FROM by_entity
 )
-SELECT x.new_doc, x.doc_id
-FROM pairs AS x
-SEMI JOIN published AS p USING (doc_id)
-SEMI JOIN story_documents AS sd USING (doc_id)
-SEMI JOIN (SELECT doc_id FROM doc_signatures WHERE stories_version = $stories_version) AS g USING (doc_id)
-ORDER BY x.new_doc, x.doc_id;
+SELECT new_doc, doc_id FROM pairs ORDER BY new_doc, doc_id;
