@@ -1,17 +1,30 @@
 """Turning a measured child run into the bench's record of it: times, counts, stages, CPU and memory.
 
 Memory is the RSS of the ingest's process tree (its main process plus the analysis workers), as
-sampled from outside; its peak is taken up to the end of the flow (the child's read-only statistics
-query after the flow is left out) and is also attributed to the stage running when it was sampled.
+sampled from outside; its peak is taken up to the end of the flow and is also attributed to the stage
+running when it was sampled. The warehouse's sizes are read here, after the child has exited, so
+that the measured process does only what ``newsetl ingest`` does.
 """
 from __future__ import annotations
 
 import bisect
 import os
+from pathlib import Path
+
+import duckdb
 
 from bench.measure import ChildRun, Sample
 
 BATCH_LOOP_STAGES = ("read", "skip-check", "analyse-wait", "staging")
+STATS_QUERIES = {
+    "documents": "SELECT count(*) FROM documents",
+    "mentions": "SELECT count(*) FROM mentions",
+    "entities": "SELECT count(*) FROM entities",
+    "near_duplicates": "SELECT count(*) FROM near_duplicates",
+    "stories": "SELECT count(*) FROM stories",
+    "largest_story": "SELECT coalesce(max(n), 0) FROM (SELECT count(*) AS n FROM story_documents GROUP BY story_id)",
+    "search_docs": "SELECT count(*) FROM search_docs",
+}
 MAIN_PER_DOC_STAGES = ("read", "skip-check", "staging")
 
 
@@ -30,7 +43,7 @@ def ingest_record(name: str, kind: str, size: int, docs: int, workers: int, run:
         "cpu": cpu_summary(run),
         "memory": memory_summary(samples, report),
         "batch_loop": batch_loop(report, workers),
-        "warehouse": report.get("warehouse", {}), "untimed": report.get("untimed", []),
+        "warehouse": warehouse_stats(Path(report["warehouse_path"])) if "warehouse_path" in report else {}, "untimed": report.get("untimed", []),
         "load_before": run.load_before, "load_after": run.load_after,
     }
     return record
@@ -109,3 +122,14 @@ def main_ms_per_doc(record: dict) -> dict[str, dict[str, float]]:
             for name, row in record["stages"].items()}
     rows["prefect-overhead"] = {"wall_ms": 1000 * record["prefect_overhead_s"] / docs, "cpu_ms": None}
     return rows
+
+
+def warehouse_stats(warehouse: Path) -> dict[str, int]:
+    """Row counts of the main tables and the file size, after the run (read-only)."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        stats = {name: con.execute(sql).fetchone()[0] for name, sql in STATS_QUERIES.items()}
+    finally:
+        con.close()
+    stats["file_mb"] = round(warehouse.stat().st_size / 1e6, 1)
+    return stats

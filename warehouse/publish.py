@@ -24,8 +24,8 @@ def publish(con: duckdb.DuckDBPyConnection, run_id: str, status: str = PUBLISHED
         publish_places(con)
         execute_script(con, read_dml("publish_stories"))
         execute_script(con, read_dml("publish_quarantine"))
+        index_documents(con, changed, own_transaction=False, from_staging=True)
         _publish_inputs(con, run_id, status)
-        index_documents(con, changed, own_transaction=False)
 
 
 def publish_inputs_only(con: duckdb.DuckDBPyConnection, run_id: str, status: str = PUBLISHED) -> None:

@@ -48,10 +48,14 @@ def refresh_index(con: duckdb.DuckDBPyConnection, own_transaction: bool = True) 
     return _in_transaction(con, _refresh) if own_transaction else _refresh(con)
 
 
-def index_documents(con: duckdb.DuckDBPyConnection, doc_ids: Iterable[str], own_transaction: bool = True) -> int:
-    """(Re)index exactly ``doc_ids``: their old entries go, the published ones come back; returns how many."""
+def index_documents(con: duckdb.DuckDBPyConnection, doc_ids: Iterable[str], own_transaction: bool = True,
+                    from_staging: bool = False) -> int:
+    """(Re)index exactly ``doc_ids``: their old entries go, the published ones come back; returns how many.
+    ``from_staging``: read their text from ``stg_documents`` (publish, whose staged rows are the ones it
+    publishes: only the window's text is read, not the published text column, which grows with the
+    warehouse)."""
     def reindex(c: duckdb.DuckDBPyConnection) -> int:
-        return _reindex(c, _batch(c, doc_ids))
+        return _reindex(c, _batch(c, doc_ids), "stg_documents" if from_staging else "documents")
     return _in_transaction(con, reindex) if own_transaction else reindex(con)
 
 
@@ -92,11 +96,12 @@ def _batch(con: duckdb.DuckDBPyConnection, doc_ids: Iterable[str]) -> int:
     return len(ids)
 
 
-def _reindex(con: duckdb.DuckDBPyConnection, n: int) -> int:
-    """Unindex the documents of ``search_batch`` and index the published ones again; returns ``n``."""
+def _reindex(con: duckdb.DuckDBPyConnection, n: int, texts: str = "documents") -> int:
+    """Unindex the documents of ``search_batch`` and index them again from the table ``texts``
+    (``documents``: the published ones); returns ``n``."""
     load_fts(con)
     execute_script(con, read_dml("search_unindex"))
-    execute_script(con, read_dml("search_index"))
+    execute_script(con, read_dml("search_index").format(texts=texts))
     return n
 
 

@@ -11,7 +11,7 @@ stages the touched stories (``dml/stage_stories.sql``).
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date
 
 import duckdb
@@ -24,9 +24,12 @@ from newsetl.extractors.stories import (
 from newsetl.warehouse.db import execute_script, insert_frame, read_sql, registered
 
 
-# Staged documents assigned per chunk: the published candidates of one chunk are all that is held
-# in memory at a time (at most a few dozen per document), whatever the size of the warehouse.
-CHUNK_DOCS = 250
+# Published candidates loaded per chunk of staged documents: a chunk's candidates (their signatures
+# and entity lists) are all that is held at a time, so memory depends neither on the warehouse nor on
+# the window. Small warehouses give few candidates per document and so large chunks; at 20k documents
+# a window's document meets ~35, and chunks of ~100 documents (3,500 candidates) peaked 100 MB below
+# chunks of 250 (8,700), the stories step's share of the main process's peak.
+CHUNK_CANDIDATES = 3500
 
 
 def _list_rows(column: pa.ChunkedArray) -> list[np.ndarray]:
@@ -83,14 +86,29 @@ def candidates(con: duckdb.DuckDBPyConnection, run_id: str, params: StoryParams 
     return published_candidates(con, {doc_id for found in pairs.values() for doc_id in found})
 
 
+def chunks(ordered: list[StoryDoc], pairs: dict[str, list[str]], max_candidates: int) -> Iterator[list[StoryDoc]]:
+    """``ordered`` cut into consecutive chunks whose distinct candidates (``pairs``) number at most
+    ``max_candidates``; a document with more candidates than that makes a chunk alone."""
+    chunk: list[StoryDoc] = []
+    seen: set[str] = set()
+    for doc in ordered:
+        new = set(pairs.get(doc.doc_id, ())) - seen
+        if chunk and len(seen) + len(new) > max_candidates:
+            yield chunk
+            chunk, seen, new = [], set(), set(pairs.get(doc.doc_id, ()))
+        chunk.append(doc)
+        seen |= new
+    if chunk:
+        yield chunk
+
+
 def assign_staged(con: duckdb.DuckDBPyConnection, run_id: str, params: StoryParams = STORY,
-                  chunk_docs: int = CHUNK_DOCS) -> list[Assignment]:
-    """Assign the run's staged documents in processing order, ``chunk_docs`` at a time, each
-    against its own published candidates (:func:`candidate_pairs`) and the earlier staged ones."""
+                  max_candidates: int = CHUNK_CANDIDATES) -> list[Assignment]:
+    """Assign the run's staged documents in processing order, a chunk at a time (:func:`chunks`,
+    at most ``max_candidates`` published candidates loaded), each against its own published
+    candidates (:func:`candidate_pairs`) and the earlier staged ones."""
     pairs, assigner, assignments = candidate_pairs(con, run_id, params), StoryAssigner(params), []
-    ordered = processing_order(new_docs(con, run_id))
-    for first in range(0, len(ordered), chunk_docs):
-        chunk = ordered[first:first + chunk_docs]
+    for chunk in chunks(processing_order(new_docs(con, run_id)), pairs, max_candidates):
         found = {c.doc_id: c for c in published_candidates(con, (c for d in chunk for c in pairs.get(d.doc_id, ())))}
         assignments += [assigner.assign(doc, [found[c] for c in pairs.get(doc.doc_id, ())])
                         for doc in chunk]

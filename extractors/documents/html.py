@@ -20,15 +20,17 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
 import lxml.etree
 import lxml.html
-from bs4 import BeautifulSoup
-from trafilatura import bare_extraction
-from trafilatura.metadata import Document, extract_metadata
 
 from newsetl.extractors.documents.plaintext import normalize_line
+
+if TYPE_CHECKING:  # imported where used: they cost the ingest's main process, which cleans no page, 0.3 s
+    from bs4 import BeautifulSoup
+    from trafilatura.metadata import Document
 
 # Page regions that never hold the article text, pruned before extraction: trafilatura's own cleaning
 # drops most of them but its fallback extractors bring their links back on short pages. Each is pruned
@@ -115,6 +117,8 @@ def clean_html(html: str, url: str | None = None) -> HtmlDoc | None:
     """Extract the main text and metadata of an HTML page; None when it has no main text."""
     if not html.strip():
         return None
+    from bs4 import BeautifulSoup
+
     soup = BeautifulSoup(html, "lxml")
     extracted, main_text = _trafilatura_extract(html, url)
     link_only = _link_only_texts(soup)
@@ -251,6 +255,9 @@ def _trafilatura_extract(html: str, url: str | None) -> tuple[Document | None, s
     logging errors about it. Metadata is read before the boilerplate regions are
     pruned: an author or a site name may sit in a footer or a sidebar.
     """
+    from trafilatura import bare_extraction
+    from trafilatura.metadata import extract_metadata
+
     try:
         tree = lxml.html.document_fromstring(_XML_DECLARATION.sub("", html, count=1), parser=_HTML_PARSER)
     except (ValueError, lxml.etree.ParserError):

@@ -164,6 +164,34 @@ def test_incremental_refresh_equals_full_rebuild(con, name, changed, removed):
     assert_same_scores(scores(con, query), fts_scores(con, query))
 
 
+def stage_published(con, doc_ids) -> None:
+    """Put the published rows of ``doc_ids`` into ``stg_documents``, as publish has them when it indexes."""
+    con.execute("DELETE FROM stg_documents")
+    con.execute("INSERT INTO stg_documents BY NAME SELECT * FROM documents WHERE list_contains($ids, doc_id)",
+                {"ids": list(doc_ids)})
+
+
+@pytest.mark.parametrize("name, changed", [("insert", CHANGES[0][1]), ("update_text", CHANGES[1][1]),
+                                           ("update_title", CHANGES[2][1])])
+def test_indexing_from_staging_equals_a_rebuild_from_documents(con, name, changed):
+    docs = list(corpus())
+    publish(con, docs[:BASE])
+    search.refresh_index(con)
+    window = changed(docs)
+    publish(con, window)
+    stage_published(con, [d for d, _, _ in window])
+    blank = "SET text = 'не индексировать', title = NULL WHERE doc_id IN (SELECT doc_id FROM stg_documents)"
+    con.execute("UPDATE documents " + blank)  # the published text must not be read
+
+    assert search.index_documents(con, [d for d, _, _ in window], from_staging=True) == len(window)
+    from_staging = index_state(con)
+    con.execute("DELETE FROM documents WHERE doc_id IN (SELECT doc_id FROM stg_documents)")
+    con.execute("INSERT INTO documents BY NAME SELECT * FROM stg_documents")
+    search.reindex_all(con)
+    assert from_staging == index_state(con)
+    assert search.index_is_current(con)
+
+
 def test_refresh_with_nothing_changed_does_nothing(con):
     publish(con, corpus()[:50])
     search.refresh_index(con)

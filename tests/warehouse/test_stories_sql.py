@@ -288,6 +288,27 @@ def test_band_key_candidates_are_the_most_shared_up_to_the_cap(texts, cap):
     assert pairs == {"new": sorted(ranked[:cap])}
 
 
+# (candidates of documents a, b, c, d in processing order, max candidates per chunk, expected chunks)
+CHUNKS = [
+    ({"a": ["p1", "p2"], "b": ["p3"], "c": ["p4"], "d": []}, 3, ["ab", "cd"]),
+    ({"a": ["p1", "p2"], "b": ["p2"], "c": ["p1", "p3"], "d": ["p4"]}, 3, ["abc", "d"]),  # shared ones count once
+    ({"a": ["p1", "p2", "p3", "p4"], "b": ["p5"], "c": [], "d": ["p6"]}, 2, ["a", "bcd"]),  # too many: alone
+    ({"a": [], "b": [], "c": [], "d": []}, 1, ["abcd"]),
+    ({"a": ["p1"], "b": ["p2"], "c": ["p3"], "d": ["p4"]}, 1, ["a", "b", "c", "d"]),
+    ({"a": ["p1"], "b": ["p2"], "c": ["p3"], "d": ["p4"]}, 100, ["abcd"]),
+]
+
+
+@pytest.mark.parametrize(("pairs", "limit", "expected"), CHUNKS)
+def test_chunks_hold_at_most_the_candidate_budget(pairs, limit, expected):
+    from newsetl.extractors.stories import StoryDoc
+    from newsetl.warehouse.stories import chunks
+
+    ordered = [StoryDoc(doc_id=d, signature=[]) for d in "abcd"]
+    got = ["".join(doc.doc_id for doc in chunk) for chunk in chunks(ordered, pairs, limit)]
+    assert got == expected
+
+
 def test_chunked_assignment_equals_assigning_the_whole_run_at_once(warehouse, texts):
     """Each chunk loads only its own documents' candidates; the outcome may not depend on the chunks."""
     from newsetl.extractors.stories import assign_stories
@@ -301,7 +322,7 @@ def test_chunked_assignment_equals_assigning_the_whole_run_at_once(warehouse, te
               ("other2", reworded(unrelated.text), DAY0 + timedelta(days=1), "Г", unrelated.entity_surfaces)]
     at_once = stage(con, "run-2", DAY0 + timedelta(days=1), staged)
     assert {a.doc_id for a in at_once} == {"copy", "copy2", "topic2", "other2"}
-    assert at_once == assign_staged(con, "run-2", chunk_docs=1) == assign_staged(con, "run-2", chunk_docs=3)
+    assert at_once == assign_staged(con, "run-2", max_candidates=1) == assign_staged(con, "run-2", max_candidates=3)
     assert at_once == assign_stories(new_docs(con, "run-2"), candidates(con, "run-2"))
     by_doc = {a.doc_id: a for a in at_once}
     assert by_doc["copy"].story_id == story_of(con, "orig") and by_doc["copy2"].near_duplicate_of in ("orig", "copy")

@@ -1,11 +1,13 @@
 -- Index the published documents of search_batch (none of them may be indexed already): tokens of
--- title + text as the fts extension makes them, each distinct word stemmed once.
+-- title + text as the fts extension makes them, each distinct word stemmed once. {texts} is where
+-- their text is read: documents, or stg_documents while publish copies the staged window into
+-- documents (the same rows; reading them there leaves the published text column unread).
 CREATE OR REPLACE TEMP TABLE search_new_docs AS
 SELECT d.doc_id,
        coalesce((SELECT max(doc_no) FROM search_docs), 0) + row_number() OVER (ORDER BY d.doc_id) AS doc_no,
        concat_ws(' ', d.title, d.text) AS body,
        search_version_key(d.doc_id, d.content_hash, d.title) AS version_key
-FROM documents AS d
+FROM {texts} AS d
 WHERE d.doc_id IN (SELECT doc_id FROM search_batch);
 
 CREATE OR REPLACE TEMP TABLE search_new_postings AS
