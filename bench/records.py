@@ -16,6 +16,7 @@ import duckdb
 from bench.measure import ChildRun, Sample
 
 BATCH_LOOP_STAGES = ("read", "skip-check", "analyse-wait", "staging")
+MAIN_PER_DOC_STAGES = ("read", "skip-check", "staging")
 STATS_QUERIES = {
     "documents": "SELECT count(*) FROM documents",
     "mentions": "SELECT count(*) FROM mentions",
@@ -25,7 +26,6 @@ STATS_QUERIES = {
     "largest_story": "SELECT coalesce(max(n), 0) FROM (SELECT count(*) AS n FROM story_documents GROUP BY story_id)",
     "search_docs": "SELECT count(*) FROM search_docs",
 }
-MAIN_PER_DOC_STAGES = ("read", "skip-check", "staging")
 
 
 def ingest_record(name: str, kind: str, size: int, docs: int, workers: int, run: ChildRun) -> dict:
@@ -43,7 +43,8 @@ def ingest_record(name: str, kind: str, size: int, docs: int, workers: int, run:
         "cpu": cpu_summary(run),
         "memory": memory_summary(samples, report),
         "batch_loop": batch_loop(report, workers),
-        "warehouse": warehouse_stats(Path(report["warehouse_path"])) if "warehouse_path" in report else {}, "untimed": report.get("untimed", []),
+        "warehouse": warehouse_stats(Path(report["warehouse_path"])) if "warehouse_path" in report else {},
+        "untimed": report.get("untimed", []),
         "load_before": run.load_before, "load_after": run.load_after,
     }
     return record

@@ -92,10 +92,11 @@ def chunks(ordered: list[StoryDoc], pairs: dict[str, list[str]], max_candidates:
     chunk: list[StoryDoc] = []
     seen: set[str] = set()
     for doc in ordered:
-        new = set(pairs.get(doc.doc_id, ())) - seen
+        found = set(pairs.get(doc.doc_id, ()))
+        new = found - seen
         if chunk and len(seen) + len(new) > max_candidates:
             yield chunk
-            chunk, seen, new = [], set(), set(pairs.get(doc.doc_id, ()))
+            chunk, seen, new = [], set(), found
         chunk.append(doc)
         seen |= new
     if chunk:
