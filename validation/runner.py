@@ -212,7 +212,20 @@ def validate_tables(frames: dict[str, pd.DataFrame], data_dir: Path, run_id: str
         report.outcomes.extend(outcomes)
         report.failures[table] = _critical_failures(outcomes)
     _update_data_docs(prepared.context, data_dir, result_ids)
+    _release_batches(prepared.context)
     return report
+
+
+def _release_batches(context: Any) -> None:
+    """Let go of the validated frames. Great Expectations' pandas engines cache every batch they
+    validated, and its module-level project manager keeps the last context it opened (with its
+    engines) alive: without this, a window's staged rows would stay in memory until the next audit
+    (~100 MB for a window of 2,000 documents). The next audit opens its own context."""
+    from great_expectations.data_context.data_context.context_factory import project_manager
+
+    for name in context.data_sources.all():
+        context.data_sources.get(name).get_execution_engine().batch_manager.reset_batch_cache()
+    project_manager.set_project(None)
 
 
 def _require_key_columns(suite: TableSuite, frame: pd.DataFrame) -> None:

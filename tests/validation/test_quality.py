@@ -5,8 +5,10 @@ Frames are built the way the warehouse hands them over: pandas 3 default dtypes
 """
 from __future__ import annotations
 
+import gc
 import json
 import time
+import weakref
 import warnings
 from datetime import datetime, timedelta, timezone
 
@@ -394,6 +396,18 @@ def test_second_call_on_same_data_dir_is_idempotent(tmp_path):
     assert "run-1" in index and "run-2" in index
     suites_stored = list((tmp_path / "gx" / "expectations" / "newsetl").glob("*.json"))
     assert [p.name for p in suites_stored] == ["documents.json"]
+
+
+def test_the_validated_frames_are_not_kept_after_the_call(tmp_path):
+    """Great Expectations' engine caches every batch it validated; a window's rows must not stay."""
+    frames = {"documents": documents_frame([document("a"), document("b")]),
+              "mentions": mentions_frame([mention("a", 0), mention("b", 10)])}
+    kept = [weakref.ref(frame) for frame in frames.values()]
+    report = validate_tables(frames, tmp_path, "run-1")
+    del frames
+    gc.collect()
+    assert report.success is True
+    assert [ref() for ref in kept] == [None, None]
 
 
 def test_data_docs_rebuilt_when_site_deleted(tmp_path):

