@@ -36,6 +36,7 @@ STAGES = (
     ("newsetl.extractors.workers:AnalysisPool", "close", "pool-close", True),
     (FLOW, "stage_batch", "staging", True),
     (FLOW, "resolve_entity_keys", "resolve-entities", True),
+    (FLOW, "stage_places", "places", True),
     (FLOW, "stage_story_assignments", "stories", True),
     ("newsetl.validation.audit", "audit", "audit", True),
     ("newsetl.warehouse.audit", "audit_frames", "audit-frames", False),

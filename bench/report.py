@@ -12,10 +12,10 @@ GOALS = {  # metric: (goal, "max" when the ratio must stay at or below it, "min"
     "rerun_speedup": (10.0, "min"),
     "memory_ratio": (1.2, "max"),
 }
-PROBE_STAGES = ("skip-check", "analyse-wait", "staging", "resolve-entities", "stories", "audit", "publish",
+PROBE_STAGES = ("skip-check", "analyse-wait", "staging", "resolve-entities", "places", "stories", "audit", "publish",
                 "index-refresh", "report", "bookkeeping", "artifact", "prefect-overhead")
-MAIN_PROFILE = ("read", "skip-check", "analyse-wait", "staging", "resolve-entities", "stories", "audit-frames",
-                "audit-gx", "audit-dq-results", "audit", "publish", "publish-index", "index-refresh", "report",
+MAIN_PROFILE = ("read", "skip-check", "analyse-wait", "staging", "resolve-entities", "places", "stories",
+                "audit-frames", "audit-gx", "audit-dq-results", "audit", "publish", "publish-index", "index-refresh", "report",
                 "pool-start", "pool-close", "bookkeeping", "artifact", "prefect-overhead")
 
 

@@ -3,6 +3,9 @@
     .venv/bin/python bench/run_bench.py                  # sizes 1000,5000,20000 (about an hour on 2 busy cores)
     .venv/bin/python bench/run_bench.py --quick          # sizes 100,200,400 (a few minutes): checks the bench
     .venv/bin/python bench/run_bench.py --save-baseline  # also store the result as bench/baseline.json
+    .venv/bin/python bench/run_bench.py --sizes 1000 --existing 50000=DATA_DIR --probe-namespace probe-b
+        # (a) into a copy of a warehouse built earlier (a cold 50k ingest takes hours), with probe
+        # documents that warehouse does not hold yet
 
 One Prefect server is started for the whole bench (newsetl's own ``newsetl server start``, no UI),
 so no measured run pays a server start. Every ingest runs in its own process
@@ -138,9 +141,11 @@ class Bench:
 
     def build_corpora(self) -> None:
         for size in self.args.sizes:
-            self.corpora[f"corpus-{size}"] = build_corpus(self.work / f"corpus-{size}", size, "corpus")
+            if size not in self.args.existing:
+                self.corpora[f"corpus-{size}"] = build_corpus(self.work / f"corpus-{size}", size, "corpus")
         for repeat in range(self.args.repeats):
-            self.corpora[f"probe-{repeat}"] = build_corpus(self.work / f"probe-{repeat}", self.args.probe_docs, f"probe{repeat}")
+            self.corpora[f"probe-{repeat}"] = build_corpus(self.work / f"probe-{repeat}", self.args.probe_docs,
+                                                           f"{self.args.probe_namespace}{repeat}")
         self.corpora["warm-up"] = build_corpus(self.work / "warm-up", WARM_UP_DOCS, "warmup")
 
     def ingest(self, name: str, kind: str, size: int, corpus: str, data_dir: Path) -> dict:
@@ -189,6 +194,10 @@ class Bench:
         for size in sizes:
             if size == throughput:
                 self.measure_analysis(size)
+            if size in self.args.existing:
+                self.adopt(size, self.args.existing[size])
+                self.probe(0, size)
+                continue
             self.ingest(f"cold-{size}", "cold", size, f"corpus-{size}", self.work / f"data-{size}")
             if size == sizes[0]:
                 self.ingest(f"rerun-{size}", "rerun", size, f"corpus-{size}", self.work / f"data-{size}")
@@ -196,6 +205,12 @@ class Bench:
         for repeat in range(1, self.args.repeats):
             for size in [*reversed(sizes), 0] if repeat % 2 else [0, *sizes]:
                 self.probe(repeat, size)
+
+    def adopt(self, size: int, folder: Path) -> None:
+        """Use a copy of an existing data folder as the warehouse of ``size`` (no cold ingest: the
+        probes of (a) only; the original is never written to)."""
+        self.say(f"data-{size}: copying the existing data folder {folder} (no cold ingest at this size)")
+        shutil.copytree(folder, self.work / f"data-{size}", ignore=shutil.ignore_patterns("*.lock"))
 
     def probe(self, repeat: int, size: int) -> None:
         """The probe set of ``repeat`` into the warehouse of ``size`` documents (0: a new data folder)."""
@@ -247,7 +262,9 @@ def assemble(bench: Bench, code: dict, load_start: list[float], sources_at_start
         "mode": "quick" if args.quick else "default" if args.sizes == DEFAULTS["sizes"] else "custom",
         "args": {"sizes": args.sizes, "throughput_size": args.throughput_size, "probe_docs": args.probe_docs,
                  "repeats": args.repeats, "workers": args.workers, "batch_size": args.batch_size,
-                 "analysis_docs": args.analysis_docs, "profile_docs": args.profile_docs, "interval_s": args.interval},
+                 "analysis_docs": args.analysis_docs, "profile_docs": args.profile_docs, "interval_s": args.interval,
+                 "existing": {str(size): str(path) for size, path in args.existing.items()},
+                 "probe_namespace": args.probe_namespace},
         "machine": machine_info(), "code": code, "load": {"start": load_start, "end": load_average()},
         "server_start_s": bench.server.start_s if bench.server else None,
         "corpora": {name: info.summary() for name, info in bench.corpora.items()},
@@ -282,6 +299,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="measure the package as committed at REV (e.g. HEAD) instead of the working tree: "
                              "a shared tree edited mid-bench then cannot change what is measured")
     parser.add_argument("--keep", action="store_true", help="keep the work folder (corpora, warehouses, logs)")
+    parser.add_argument("--existing", action="append", default=[], metavar="SIZE=DATA_DIR",
+                        help="probe a copy of an existing data folder as the warehouse of SIZE documents instead of "
+                             "building it (e.g. 50000=/data/big: (a) at a size whose cold ingest takes hours); repeatable")
+    parser.add_argument("--probe-namespace", default="probe",
+                        help="name the probe documents are generated from ('probe'): another name gives other new "
+                             "documents, for a warehouse that already holds the default probes")
     parser.add_argument("--show", type=Path, metavar="RESULT", default=None,
                         help="print the tables of a saved result (and its Markdown summary) without measuring")
     args = parser.parse_args(argv)
@@ -290,10 +313,28 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     for key in ("repeats", "analysis_docs", "profile_docs"):
         if getattr(args, key) is None:
             setattr(args, key, preset[key])
-    args.throughput_size = args.throughput_size or args.sizes[len(args.sizes) // 2]
+    args.existing = parse_existing(parser, args.existing)
+    built = [size for size in args.sizes if size not in args.existing]
+    if not built:
+        parser.error("at least one of --sizes must be built by the bench (not --existing)")
+    args.sizes = sorted(set(args.sizes) | set(args.existing))
+    args.throughput_size = args.throughput_size or built[len(built) // 2]
+    if args.throughput_size not in built:
+        parser.error("--throughput-size must be a size the bench builds, not an --existing one")
     if args.throughput_size not in args.sizes:
         parser.error("--throughput-size must be one of --sizes")
     return args
+
+
+def parse_existing(parser: argparse.ArgumentParser, values: list[str]) -> dict[int, Path]:
+    """``SIZE=DATA_DIR`` arguments as {size: data folder}; each folder must hold a warehouse."""
+    existing = {}
+    for value in values:
+        size, sep, folder = value.partition("=")
+        if not sep or not size.isdigit() or not (Path(folder) / "newsetl.duckdb").is_file():
+            parser.error(f"--existing {value}: expected SIZE=DATA_DIR, a data folder with a newsetl.duckdb")
+        existing[int(size)] = Path(folder).resolve()
+    return existing
 
 
 def interrupt(signum, frame) -> None:
