@@ -8,8 +8,8 @@ from __future__ import annotations
 import gc
 import json
 import time
-import weakref
 import warnings
+import weakref
 from datetime import datetime, timedelta, timezone
 
 import duckdb
