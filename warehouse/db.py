@@ -137,13 +137,17 @@ _SCHEMA_APPLIED: set[tuple[str, int]] = set()
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection, path: Path | None = None) -> None:
-    """Apply every DDL and view file (each is idempotent), once per file per process."""
+    """Apply every DDL and view file (each is idempotent), then fill what a warehouse created by an
+    earlier version lacks; once per file per process."""
+    from newsetl.warehouse.events import fill_event_dates  # it imports this module
+
     marker = (str(path), path.stat().st_ino) if path is not None and path.exists() else None
     if marker in _SCHEMA_APPLIED:
         return
     load_fts(con)  # the search views call stem(), which DuckDB binds when it creates them
     for name in sql_files():
         con.execute(read_sql(name))
+    fill_event_dates(con)
     if marker is not None:
         _SCHEMA_APPLIED.add(marker)
 

@@ -5,14 +5,16 @@ import duckdb
 
 from newsetl.schemas.tables import RECORD_TABLES
 from newsetl.warehouse.db import execute_script, read_dml, transaction
+from newsetl.warehouse.events import publish_event_dates
 from newsetl.warehouse.places import publish_places
 from newsetl.warehouse.runs import PUBLISHED, add_not_analysed, clear_staging, record_counts
 from newsetl.warehouse.search import index_documents
 
 
 def publish(con: duckdb.DuckDBPyConnection, run_id: str, status: str = PUBLISHED) -> None:
-    """Make the audited staging (a run's window) visible: documents, versions, records, entities,
-    stories, run inputs, and the search index entries of its documents — all in one transaction.
+    """Make the audited staging (a run's window) visible: documents, versions, records, event
+    dates, entities, stories, run inputs, and the search index entries of its documents — all in
+    one transaction.
     ``status`` is the run's status afterwards: ``published`` after its last window, else ``running``."""
     with transaction(con):
         changed = [doc_id for (doc_id,) in con.execute("SELECT doc_id FROM stg_documents").fetchall()]
@@ -20,6 +22,7 @@ def publish(con: duckdb.DuckDBPyConnection, run_id: str, status: str = PUBLISHED
         for table in RECORD_TABLES.values():
             con.execute(f"DELETE FROM {table.name} USING stg_document_runs r WHERE {table.name}.doc_id = r.doc_id")
             con.execute(f"INSERT INTO {table.name} BY NAME SELECT * FROM {table.staging}")
+        publish_event_dates(con)
         execute_script(con, read_dml("publish_entities"))
         publish_places(con)
         execute_script(con, read_dml("publish_stories"))

@@ -20,11 +20,17 @@ EXAMPLES_PER_REASON = 3
 
 @dataclass(frozen=True)
 class ReportQuery:
-    """One SQL file, its parameters, and the relation it needs (skipped when that is missing)."""
+    """One SQL file, its parameters, and the relation it needs (skipped when that is missing).
+
+    ``list_param`` names a parameter filled first with the first column of ``list_query``'s rows
+    (run with the same parameters): a constant list lets a filter reach inside a view.
+    """
 
     name: str
     params: dict[str, Any] = field(default_factory=dict)
     needs: str | None = None
+    list_param: str | None = None
+    list_query: str | None = None
 
 
 # name -> query; the report's sections read these frames by name
@@ -41,7 +47,8 @@ QUERIES = [
     ReportQuery("top_entities", {"limit": TOP_N}),
     ReportQuery("positions", {"limit": TOP_N}, needs="v_positions"),
     ReportQuery("events_by_month", needs="v_events_by_month"),
-    ReportQuery("stories", {"limit": TOP_N}, needs="v_stories"),
+    ReportQuery("stories", {"limit": TOP_N}, needs="v_stories",
+                list_param="story_ids", list_query="largest_stories"),
 ]
 
 
@@ -52,7 +59,12 @@ def relation_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
 
 def run_report_query(con: duckdb.DuckDBPyConnection, query: ReportQuery) -> pd.DataFrame:
     """The rows of one report query."""
-    return con.execute(read_sql(f"report/{query.name}.sql"), query.params).df()
+    params = dict(query.params)
+    if query.list_param:
+        rows = con.execute(read_sql(f"report/{query.list_query}.sql"), params).fetchall()
+        params[query.list_param] = [row[0] for row in rows]
+    sql = read_sql(f"report/{query.name}.sql")
+    return con.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql}).df()
 
 
 def report_frames(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:

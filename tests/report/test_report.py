@@ -10,6 +10,7 @@ from newsetl.cli import app
 from newsetl.config import resolve_settings
 from newsetl.report.build import build_report
 from newsetl.warehouse.db import reader, writer
+from newsetl.warehouse.report import TOP_N, report_frames
 
 runner = CliRunner()
 REMOTE = re.compile(r"""<(?:script|link|img)\b[^>]*\b(?:src|href)=["']?(?:https?:)?//""", re.I)
@@ -61,12 +62,20 @@ def test_report_of_an_empty_warehouse_says_so(tmp_path):
     assert "Plotly.newPlot" not in page  # no empty charts
 
 
-def test_stories_appear_when_the_warehouse_has_them(tmp_path):
+def test_the_report_lists_the_largest_stories_first(tmp_path):
     settings = resolve_settings(tmp_path)
     with writer(settings.warehouse) as con:
-        con.execute("CREATE OR REPLACE VIEW v_stories AS SELECT 'story-ОДКБ' AS story, 3 AS n_documents")
+        for size in range(1, TOP_N + 6):
+            con.execute("""INSERT INTO stories VALUES (?, ?, ?, TIMESTAMP '2026-01-01', TIMESTAMP '2026-01-02',
+                           ?, 1, ['e-ОДКБ'], 'r1', 'r1')""", [f"story-{size:02d}", f"d{size}", f"d{size}", size])
+            con.execute("INSERT INTO story_documents VALUES (?, ?, 1.0, true, 'r1')", [f"story-{size:02d}", f"d{size}"])
+        con.execute("INSERT INTO entities VALUES ('e-ОДКБ', 'ORG', 'ORG:одкб', 'ОДКБ', [], 1, 1, NULL, NULL)")
+        frames = report_frames(con)
+    stories = frames["stories"]
+    assert stories["n_docs"].tolist() == list(range(TOP_N + 5, 5, -1))
+    assert stories["top_entities"].map(list).tolist() == [["ОДКБ"]] * TOP_N
     page = build_report(settings).read_text(encoding="utf-8")
-    assert "v_stories" in page and "story-ОДКБ" in page
+    assert "v_stories" in page and f"story-{TOP_N + 5:02d}" in page and "story-05" not in page
 
 
 def test_cli_report_prints_the_path_of_the_page(sample_warehouse):

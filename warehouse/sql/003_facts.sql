@@ -46,6 +46,14 @@ CREATE TABLE IF NOT EXISTS dates (
     extractor_version VARCHAR NOT NULL  -- key: (doc_id, record_no); no constraint (001_core.sql)
 );
 
+-- The date of each published named event (dml/event_dates.sql: the nearest date expression of its
+-- own sentence; NULLs when it has none), one row per event. Derived from named_events, dates and
+-- the document text at publish (warehouse/events.py), so v_named_events reads no text.
+CREATE TABLE IF NOT EXISTS event_dates (
+    doc_id VARCHAR NOT NULL, record_no INTEGER NOT NULL,  -- key: the named event's
+    date_surface VARCHAR, date_from DATE, date_to DATE, granularity VARCHAR
+);
+
 -- Valid time (start_date, end_date) is when the post was held; the document's published_at is
 -- when it was reported.
 CREATE TABLE IF NOT EXISTS occupations (

@@ -33,35 +33,18 @@ SELECT * FROM v_positions
 WHERE person_entity_id IN (SELECT entity_id FROM wanted)
 ORDER BY coalesce(valid_from, CAST(reported_at AS DATE)) NULLS LAST, position;
 
--- Named events with the date expression of their own sentence (nearest one), if any.
+-- Named events with the date expression of their own sentence (nearest one), if any: the dating
+-- is kept at publish in event_dates (dml/event_dates.sql), so this view reads no document text.
 CREATE OR REPLACE VIEW v_named_events AS
-WITH candidates AS (
-    SELECT
-        e.doc_id, e.record_no, dt.surface AS date_surface, dt.start_date, dt.end_date, dt.granularity,
-        abs(dt.char_start - e.char_start) AS distance,
-        substring(d.text, least(dt.char_end, e.char_end) + 1,
-                  greatest(0, greatest(dt.char_start, e.char_start) - least(dt.char_end, e.char_end))) AS between_text
-    FROM named_events AS e
-    JOIN documents AS d USING (doc_id)
-    JOIN dates AS dt ON dt.doc_id = e.doc_id
-    WHERE dt.start_date IS NOT NULL AND dt.granularity IN ('day', 'month', 'year')
-      AND abs(dt.char_start - e.char_start) < 400
-),
-same_sentence AS (
-    SELECT *, row_number() OVER (PARTITION BY doc_id, record_no ORDER BY
-              CASE granularity WHEN 'day' THEN 0 WHEN 'month' THEN 1 ELSE 2 END, distance) AS rank
-    FROM candidates
-    WHERE NOT regexp_matches(between_text, '[.!?]\s+["«]?[А-ЯЁA-Z]|\n')
-)
 SELECT
     e.doc_id, e.record_no, e.name, e.kind,
-    coalesce(e.year, year(s.start_date)) AS year,
-    CASE WHEN s.granularity IN ('day', 'month') THEN strftime(s.start_date, '%Y-%m') END AS month,
-    s.date_surface, s.start_date AS date_from, s.end_date AS date_to,
+    coalesce(e.year, year(s.date_from)) AS year,
+    CASE WHEN s.granularity IN ('day', 'month') THEN strftime(s.date_from, '%Y-%m') END AS month,
+    s.date_surface, s.date_from, s.date_to,
     d.published_at, e.char_start, e.char_end
 FROM named_events AS e
 JOIN documents AS d USING (doc_id)
-LEFT JOIN same_sentence AS s ON s.doc_id = e.doc_id AND s.record_no = e.record_no AND s.rank = 1;
+LEFT JOIN event_dates AS s ON s.doc_id = e.doc_id AND s.record_no = e.record_no;
 
 -- Events per month and kind (events without a month fall under their year, month NULL).
 CREATE OR REPLACE VIEW v_events_by_month AS

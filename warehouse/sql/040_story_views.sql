@@ -2,31 +2,27 @@
 -- Stable names and columns (README, "SQL API"); the tables behind them are in 004_stories.sql.
 
 -- One row per story: the first report's title, size, sources, time span and top entities.
+-- Sources and entity names are lateral joins on the story, so a filter on story_id (the report's
+-- largest stories) reads only those stories' documents instead of aggregating every story.
 CREATE OR REPLACE VIEW v_stories AS
-WITH sources AS (
-    SELECT sd.story_id,
-           list(DISTINCT coalesce(d.source_name, d.site_name, d.source_domain) ORDER BY coalesce(d.source_name, d.site_name, d.source_domain))
-               FILTER (WHERE coalesce(d.source_name, d.site_name, d.source_domain) IS NOT NULL) AS sources
-    FROM story_documents AS sd
-    JOIN documents AS d USING (doc_id)
-    GROUP BY sd.story_id
-),
-entity_names AS (
-    SELECT s.story_id,
-           list(e.canonical_name ORDER BY t.rank) AS top_entities
-    FROM stories AS s,
-         unnest(s.top_entities) WITH ORDINALITY AS t(entity_id, rank)
-    JOIN entities AS e ON e.entity_id = t.entity_id
-    GROUP BY s.story_id
-)
-SELECT s.story_id, d.title, s.n_docs, coalesce(src.sources, []::VARCHAR[]) AS sources, s.n_sources,
+SELECT s.story_id, d.title, s.n_docs, src.sources, s.n_sources,
        s.first_published_at, s.last_published_at,
-       coalesce(en.top_entities, []::VARCHAR[]) AS top_entities, s.top_entities AS top_entity_ids,
+       en.top_entities, s.top_entities AS top_entity_ids,
        s.first_doc_id
 FROM stories AS s
 LEFT JOIN documents AS d ON d.doc_id = s.first_doc_id
-LEFT JOIN sources AS src USING (story_id)
-LEFT JOIN entity_names AS en USING (story_id);
+LEFT JOIN LATERAL (
+    SELECT coalesce(list(DISTINCT m.source ORDER BY m.source) FILTER (WHERE m.source IS NOT NULL),
+                    []::VARCHAR[]) AS sources
+    FROM story_documents AS sd
+    JOIN (SELECT doc_id, coalesce(source_name, site_name, source_domain) AS source FROM documents) AS m USING (doc_id)
+    WHERE sd.story_id = s.story_id
+) AS src ON true
+LEFT JOIN LATERAL (
+    SELECT coalesce(list(e.canonical_name ORDER BY t.rank), []::VARCHAR[]) AS top_entities
+    FROM unnest(s.top_entities) WITH ORDINALITY AS t(entity_id, rank)
+    JOIN entities AS e ON e.entity_id = t.entity_id
+) AS en ON true;
 
 -- Every document of every story, with the document it is a near-duplicate of.
 CREATE OR REPLACE VIEW v_story_documents AS

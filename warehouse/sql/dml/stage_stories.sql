@@ -20,26 +20,32 @@ FROM (
     FROM stg_story_documents AS m
     JOIN (SELECT doc_id, published_at FROM stg_documents
           UNION ALL SELECT doc_id, published_at FROM documents
-          WHERE doc_id NOT IN (SELECT doc_id FROM stg_documents)) AS d USING (doc_id)
+          WHERE doc_id IN (SELECT doc_id FROM stg_story_documents)
+            AND doc_id NOT IN (SELECT doc_id FROM stg_documents)) AS d USING (doc_id)
 ) AS ranked
 WHERE stg_story_documents.doc_id = ranked.doc_id;
 
 DELETE FROM stg_stories;
 
+-- Only the touched stories' published documents and mentions are read (not aggregated whole).
 INSERT INTO stg_stories
-WITH docs AS (
+WITH members AS (
+    SELECT DISTINCT doc_id FROM stg_story_documents
+    WHERE doc_id NOT IN (SELECT doc_id FROM stg_documents)
+),
+docs AS (
     SELECT doc_id, published_at, content_hash, coalesce(source_name, site_name, source_domain) AS source
     FROM stg_documents
     UNION ALL
     SELECT doc_id, published_at, content_hash, coalesce(source_name, site_name, source_domain)
-    FROM documents WHERE doc_id NOT IN (SELECT doc_id FROM stg_documents)
+    FROM documents SEMI JOIN members USING (doc_id)
 ),
 entity_docs AS (
     SELECT DISTINCT m.doc_id, k.entity_id FROM stg_mentions AS m JOIN stg_key_map AS k USING (key)
     UNION
     SELECT DISTINCT m.doc_id, coalesce(k.entity_id, m.entity_id)
-    FROM mentions AS m LEFT JOIN stg_key_map AS k USING (key)
-    WHERE m.doc_id NOT IN (SELECT doc_id FROM stg_documents)
+    FROM mentions AS m SEMI JOIN members USING (doc_id)
+    LEFT JOIN stg_key_map AS k USING (key)
 ),
 ranked_entities AS (
     SELECT sd.story_id, e.entity_id, count(*) AS n_docs
