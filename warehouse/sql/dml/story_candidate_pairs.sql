@@ -7,8 +7,9 @@
 -- stg_key_map, the run's resolution. One row per (staged document, candidate).
 -- The entity path joins on (entity, day): each staged entity is spread over the day buckets its
 -- window reaches, so the join yields only pairs inside the window (not every document that ever
--- named a common entity) before the exact test. The published mentions stream through that join
--- (the run's side is the one held in memory), so memory does not grow with the warehouse.
+-- named a common entity) before the exact test. Only the mentions of published documents dated
+-- on one of those days enter it, and they stream through (the run's side is the one held in
+-- memory), so memory does not grow with the warehouse.
 -- Parameters: $run_id, $stories_version, $window_days, $min_shared, $max_entity_candidates,
 -- $max_band_candidates.
 WITH run_start AS (
@@ -37,9 +38,16 @@ staged_entity_days AS (
     JOIN staged AS s USING (doc_id)
     CROSS JOIN range(-CAST(ceil($window_days) AS BIGINT), CAST(ceil($window_days) AS BIGINT) + 1) AS r(shift)
 ),
+window_docs AS (
+    -- the published documents on a day some staged document's window reaches
+    SELECT doc_id, event_time, CAST(floor(epoch(event_time) / 86400) AS BIGINT) AS day
+    FROM published
+    WHERE CAST(floor(epoch(event_time) / 86400) AS BIGINT) IN (SELECT day FROM staged_entity_days)
+),
 published_mentions AS (
     SELECT m.doc_id, coalesce(k.entity_id, m.entity_id) AS entity_id
     FROM mentions AS m
+    SEMI JOIN window_docs USING (doc_id)
     LEFT JOIN stg_key_map AS k USING (key)
 ),
 by_band AS (
@@ -56,9 +64,8 @@ by_entity AS (
     SELECT new_doc, doc_id FROM (
         SELECT s.doc_id AS new_doc, m.doc_id, count(DISTINCT m.entity_id) AS n_shared
         FROM published_mentions AS m
-        JOIN published AS p USING (doc_id)
-        JOIN staged_entity_days AS s
-          ON s.entity_id = m.entity_id AND s.day = CAST(floor(epoch(p.event_time) / 86400) AS BIGINT)
+        JOIN window_docs AS p USING (doc_id)
+        JOIN staged_entity_days AS s ON s.entity_id = m.entity_id AND s.day = p.day
         WHERE abs(epoch(s.event_time) - epoch(p.event_time)) <= $window_days * 86400
         GROUP BY s.doc_id, m.doc_id
         HAVING count(DISTINCT m.entity_id) >= $min_shared
