@@ -161,8 +161,9 @@ def writer(path: Path, retry_seconds: float | None = None,
 
     ``vacuum=False``: its checkpoints (at commit, and at close) leave rows deleted and row groups
     as they are instead of compacting them. Compacting rewrites a table's row groups, text
-    included (a window's publish: +120 MB and 1.5 s at 20k documents); a later writer's checkpoint
-    compacts what was left.
+    included (a window's publish: +120 MB and 1.5 s at 20k documents). Tables emptied entirely
+    (staging) are freed all the same; rows deleted from a table that keeps others keep their space
+    until a later checkpoint vacuums those row groups, which a writer that only inserts does not do.
     """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
