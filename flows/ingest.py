@@ -122,9 +122,8 @@ def audit(warehouse: Path, data_dir: Path, run_id: str, units_read: int) -> vali
 @task(name="publish", **WRITER_TASK)
 def publish(warehouse: Path, run_id: str, last: bool = True) -> None:
     """Make the audited rows visible in the published tables, with their search index entries.
-    ``last``: the run's last window (its status becomes ``published``; else it stays ``running``).
-    Only the last compacts the tables: before it, the workers are analysing the next window."""
-    with writer(warehouse, vacuum=last) as con:
+    ``last``: the run's last window (its status becomes ``published``; else it stays ``running``)."""
+    with writer(warehouse) as con:
         publish_staging(con, run_id, runs.PUBLISHED if last else runs.RUNNING)
 
 

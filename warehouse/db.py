@@ -153,26 +153,16 @@ def ensure_schema(con: duckdb.DuckDBPyConnection, path: Path | None = None) -> N
 
 
 @contextmanager
-def writer(path: Path, retry_seconds: float | None = None,
-           vacuum: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
+def writer(path: Path, retry_seconds: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """A short-lived read-write connection with the schema in place. The full-text-search
     extension is not loaded (20 ms per connection, and most writers never stem): what stems loads
-    it (:func:`load_fts`).
-
-    ``vacuum=False``: its checkpoints (at commit, and at close) leave rows deleted and row groups
-    as they are instead of compacting them. Compacting rewrites a table's row groups, text
-    included (a window's publish: +120 MB and 1.5 s at 20k documents). Tables emptied entirely
-    (staging) are freed all the same; rows deleted from a table that keeps others keep their space
-    until a later checkpoint vacuums those row groups, which a writer that only inserts does not do.
-    """
+    it (:func:`load_fts`)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise WarehouseError(f"cannot create the warehouse folder {path.parent}: {exc.strerror}") from None
     con = open_connection(path, read_only=False, retry_seconds=lock_wait(retry_seconds, WRITER_WAIT_SECONDS))
     try:
-        if not vacuum:
-            con.execute("SET max_vacuum_tasks = 0")
         ensure_schema(con, path)
         yield con
     finally:

@@ -48,23 +48,3 @@ def test_connections_cache_no_more_than_their_memory_limit(tmp_path, monkeypatch
     with reader(warehouse) as con:
         assert con.execute(scan).fetchone()[1] == 300000
         assert cached_mb(con) <= 16
-
-
-def row_groups(path, table: str) -> int:
-    """How many row groups hold ``table``'s rows on disk."""
-    with reader(path) as con:
-        return con.execute("SELECT count(DISTINCT row_group_id) FROM pragma_storage_info(?)", [table]).fetchone()[0]
-
-
-def test_a_writer_without_vacuum_leaves_the_row_groups_as_they_are(tmp_path):
-    for vacuum, expected in ((True, 3), (False, 4)):
-        path = tmp_path / f"vacuum-{vacuum}.duckdb"
-        with writer(path) as con:  # four row groups of 122,880 rows at most
-            con.execute("CREATE TABLE t AS SELECT range AS i, 'text ' || range AS s FROM range(400000)")
-        assert row_groups(path, "t") == 4
-        with writer(path, vacuum=vacuum) as con:
-            con.execute("DELETE FROM t WHERE i % 2 = 0")
-        # compacting fits the 200,000 rows left into fewer row groups; without it they stay
-        assert row_groups(path, "t") == expected
-        with writer(path) as con:
-            assert con.execute("SELECT count(*), min(i) FROM t").fetchone() == (200000, 1)
