@@ -63,13 +63,14 @@ def analyse_chunk(units: list[RawUnit]) -> list[UnitResult]:
 
 def task_runner_for(dask: str, workers: int) -> DaskTaskRunner:
     """The task runner for the ``dask`` option: ``local`` starts a ``LocalCluster`` of ``workers``
-    single-threaded processes for the run; anything else is a scheduler address."""
+    single-threaded processes for the run (its scheduler's HTTP endpoint on a free loopback port:
+    Dask's default, 8787, may be taken); anything else is a scheduler address."""
     from prefect_dask import DaskTaskRunner
 
     if dask.strip().lower() == LOCAL:
         return DaskTaskRunner(cluster_class="distributed.LocalCluster",
                               cluster_kwargs={"n_workers": workers, "threads_per_worker": 1,
-                                              "processes": True, "dashboard_address": None})
+                                              "processes": True, "dashboard_address": "127.0.0.1:0"})
     return DaskTaskRunner(address=dask.strip(), client_kwargs={"timeout": CONNECT_SECONDS})
 
 

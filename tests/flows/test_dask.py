@@ -11,7 +11,8 @@ import signal
 import socket
 import subprocess
 import sys
-from contextlib import ExitStack
+import warnings
+from contextlib import ExitStack, suppress
 from pathlib import Path
 
 import duckdb
@@ -231,6 +232,21 @@ def worker_killer():
             batch.analyse_units = analyse_or_die
 
     return KillOnMarker()
+
+
+def test_a_local_cluster_starts_quietly_when_the_dask_port_is_taken():
+    """Dask's HTTP port, 8787, is often taken (here by the test cluster's scheduler, or by another
+    cluster): a run with ``--dask local`` must not print Dask's warning about it."""
+    from newsetl.flows.dask import task_runner_for
+
+    with socket.socket() as taken:
+        with suppress(OSError):  # already taken is just as good
+            taken.bind(("0.0.0.0", 8787))
+            taken.listen()
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            with task_runner_for("local", workers=1) as runner:
+                assert runner.client.submit(sum, [1, 2]).result() == 3
 
 
 def test_a_unit_that_kills_dask_workers_is_quarantined_and_the_rest_analysed(prefect_harness, dask_cluster):
