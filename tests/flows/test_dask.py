@@ -235,8 +235,8 @@ def worker_killer():
 
 
 def test_a_local_cluster_starts_quietly_when_the_dask_port_is_taken():
-    """Dask's HTTP port, 8787, is often taken (here by the test cluster's scheduler, or by another
-    cluster): a run with ``--dask local`` must not print Dask's warning about it."""
+    """Dask's HTTP port, 8787, is often taken (by another cluster; here by this test, unless it
+    already was): a run with ``--dask local`` must not print Dask's warning about it."""
     from newsetl.flows.dask import task_runner_for
 
     with socket.socket() as taken:
