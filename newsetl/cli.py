@@ -127,6 +127,12 @@ def ingest(
         fail(str(exc))
     if not found.files:
         fail(f"no .txt, .html, .htm or .jsonl files (optionally .gz) in {', '.join(paths)}")
+    from newsetl.validation.retention import keep_audits
+
+    try:
+        keep_audits()
+    except ValueError as exc:
+        fail(str(exc))
     configure_prefect(settings, verbose=verbose)
     from newsetl.flows.run import run_ingest, start_api  # deferred: start-up time (the worker pool, then Prefect)
 

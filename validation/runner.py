@@ -5,7 +5,8 @@ The warehouse pulls a run's staged rows into pandas DataFrames and calls
 validated; the :class:`ValidationReport` says which rows fail critical checks (to be
 quarantined with the check names as reasons), which warning checks failed, and gives
 one row per check for the ``dq_results`` table. Every call also updates the Data Docs
-site under ``<data_dir>/gx`` (see :func:`docs_index_path`).
+site under ``<data_dir>/gx`` (see :func:`docs_index_path`), which keeps the newest audits only
+(:mod:`newsetl.validation.retention`).
 
 ``great_expectations`` is imported inside functions: it takes seconds to import and
 the CLI must start fast. :func:`prepare_in_background` does that import, opens the context and
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from newsetl.schemas.suites import CRITICAL, SUITES, WARNING, Check, TableSuite
+from newsetl.validation.retention import keep_audits, prune_audits
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -31,10 +33,6 @@ DATASOURCE_NAME = "warehouse"
 BATCH_DEFINITION_NAME = "staged_rows"
 SAMPLE_SIZE = 20
 DOCS_SITE_NAME = "local_site"
-# Data Docs list the newest validation results only (19 tables per audit: the last ~5 audits).
-# Building the index reads every listed result: 250 cost ~0.25 s more per run than 100 (measured
-# at 50k documents). Older pages stay on disk; dq_results keeps every outcome.
-DOCS_RESULTS_LIMIT = 100
 
 RowKey = tuple[Any, ...]
 
@@ -244,12 +242,13 @@ def _open_context(data_dir: Path) -> Any:
 
     data_dir.mkdir(parents=True, exist_ok=True)
     context = gx.get_context(mode="file", project_root_dir=str(data_dir))
-    _configure(context.variables)
+    _configure(context.variables, docs_results_limit=keep_audits() * len(SUITES))
     return context
 
 
-def _configure(variables: Any) -> None:
-    """No progress bars, no analytics, a bounded Data Docs index; saved only on change."""
+def _configure(variables: Any, docs_results_limit: int) -> None:
+    """No progress bars, no analytics, a Data Docs index of at most ``docs_results_limit`` results
+    (those of the audits :mod:`~newsetl.validation.retention` keeps); saved only on change."""
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     changed = False
@@ -263,9 +262,8 @@ def _configure(variables: Any) -> None:
     sites = variables.data_docs_sites
     site = sites[DOCS_SITE_NAME]
     index_builder = site.setdefault("site_index_builder", {"class_name": "DefaultSiteIndexBuilder"})
-    if index_builder.get("validation_results_limit") != DOCS_RESULTS_LIMIT or site.get("show_how_to_buttons"):
-        # the index reads every listed result, so an unbounded index slows down every run
-        index_builder["validation_results_limit"] = DOCS_RESULTS_LIMIT
+    if index_builder.get("validation_results_limit") != docs_results_limit or site.get("show_how_to_buttons"):
+        index_builder["validation_results_limit"] = docs_results_limit
         site["show_how_to_buttons"] = False
         variables.data_docs_sites = sites
         changed = True
@@ -363,12 +361,14 @@ def _plain(value: Any) -> Any:
 
 
 def _update_data_docs(context: Any, data_dir: Path, result_ids: list[Any]) -> None:
-    """Render this call's results and suites, rebuild the index (all of it if missing), and make
-    the new pages work offline with warnings drawn as warnings."""
+    """Drop the results and pages of audits older than the kept ones (:func:`prune_audits`),
+    render this call's results and suites, rebuild the index (all of it if missing), and make the
+    new pages work offline with warnings drawn as warnings."""
     from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier
 
     from newsetl.report.datadocs import finish_site
 
+    prune_audits(context, docs_index_path(data_dir).parent, keep_audits())
     if not docs_index_path(data_dir).exists():
         context.build_data_docs()
     else:

@@ -56,6 +56,13 @@ def test_a_folder_without_news_files_is_a_one_line_error(tmp_path):
     assert "no .txt" in one_line_error(runner.invoke(app, ["ingest", str(tmp_path), "--data-dir", str(tmp_path / "d")]))
 
 
+def test_a_bad_data_docs_retention_is_a_one_line_error_before_anything_runs(tmp_path, monkeypatch):
+    monkeypatch.setenv("NEWSETL_DOCS_KEEP", "a week")
+    line = one_line_error(runner.invoke(app, ["ingest", str(SAMPLES), "--data-dir", str(tmp_path)]))
+    assert "NEWSETL_DOCS_KEEP" in line and "'a week'" in line
+    assert not (tmp_path / "newsetl.duckdb").exists()
+
+
 def test_a_second_ingest_while_one_runs_is_told_the_warehouse_is_busy(tmp_path):
     from newsetl.flows.locking import ingest_lock
 

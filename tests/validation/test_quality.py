@@ -420,13 +420,11 @@ def test_data_docs_rebuilt_when_site_deleted(tmp_path):
     assert "run-1" in text and "run-2" in text
 
 
-def test_data_docs_index_lists_only_newest_results(tmp_path, monkeypatch):
-    monkeypatch.setattr(quality, "DOCS_RESULTS_LIMIT", 1)
-    frame = documents_frame([document("a")])
-    validate_tables({"documents": frame}, tmp_path, "run-old")
-    validate_tables({"documents": frame}, tmp_path, "run-new")
-    text = docs_index_path(tmp_path).read_text(encoding="utf-8")
-    assert "run-new" in text and "run-old" not in text
+def test_data_docs_index_lists_the_results_of_the_kept_audits(tmp_path, monkeypatch):
+    monkeypatch.setenv("NEWSETL_DOCS_KEEP", "3")
+    validate_tables({"documents": documents_frame([document("a")])}, tmp_path, "run-cfg")
+    config = (tmp_path / "gx" / "great_expectations.yml").read_text(encoding="utf-8")
+    assert f"validation_results_limit: {3 * len(SUITES)}" in config
 
 
 # --- the registry -----------------------------------------------------------------------
