@@ -41,7 +41,7 @@ QUERIES = [
     ReportQuery("quarantine_examples", {"per_reason": EXAMPLES_PER_REASON}),
     ReportQuery("validation_by_table"),
     ReportQuery("validation_failures"),
-    ReportQuery("validation_history"),
+    ReportQuery("validation_history", {"limit": RUNS_SHOWN}),
     ReportQuery("documents_by_source", {"limit": TOP_N}),
     ReportQuery("documents_by_day"),
     ReportQuery("top_entities", {"limit": TOP_N}),

@@ -10,7 +10,7 @@ from newsetl.cli import app
 from newsetl.config import resolve_settings
 from newsetl.report.build import build_report
 from newsetl.warehouse.db import reader, writer
-from newsetl.warehouse.report import TOP_N, report_frames
+from newsetl.warehouse.report import RUNS_SHOWN, TOP_N, report_frames
 
 runner = CliRunner()
 REMOTE = re.compile(r"""<(?:script|link|img)\b[^>]*\b(?:src|href)=["']?(?:https?:)?//""", re.I)
@@ -84,3 +84,25 @@ def test_cli_report_prints_the_path_of_the_page(sample_warehouse):
     assert result.exit_code == 0, result.output
     assert result.output.strip() == str(data_dir / "report.html")
     assert (data_dir / "report.html").stat().st_size > 1_000_000  # plotly.js is inside
+
+
+def test_the_history_charts_the_newest_runs_only(tmp_path):
+    """A feed runs every 15 minutes for months: the history, its failed-checks chart included,
+    covers the runs the report shows, not every run ever audited."""
+    settings = resolve_settings(tmp_path)
+    n_runs = RUNS_SHOWN + 5
+    with writer(settings.warehouse) as con:
+        con.execute("""INSERT INTO ingest_runs (run_id, started_at, finished_at, status, inputs)
+                       SELECT printf('run-%03d', i), TIMESTAMP '2026-01-01' + i * INTERVAL 15 MINUTE,
+                              TIMESTAMP '2026-01-01' + i * INTERVAL 15 MINUTE + INTERVAL 1 MINUTE, 'completed', ['feed/']
+                       FROM range(?) AS t(i)""", [n_runs])
+        con.execute("""INSERT INTO dq_results (run_id, table_name, check_name, expectation_type, severity, success,
+                                               unexpected_count, element_count, unexpected_sample, validated_at)
+                       SELECT printf('run-%03d', i), 'documents', 'documents.title_not_null', 'expect', 'warning',
+                              i % 2 = 0, 1, 10, NULL, TIMESTAMP '2026-01-01' + i * INTERVAL 15 MINUTE + INTERVAL 30 SECOND
+                       FROM range(?) AS t(i)""", [n_runs])
+        frames = report_frames(con)
+    history = frames["validation_history"]
+    assert history["run_id"].tolist() == [f"run-{i:03d}" for i in range(5, n_runs)]
+    assert history["n_warnings"].tolist() == [i % 2 for i in range(5, n_runs)]
+    assert frames["runs"]["run_id"].tolist() == history["run_id"].tolist()
