@@ -7,6 +7,7 @@ import json
 import signal
 import sqlite3
 import subprocess
+import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -164,3 +165,24 @@ def test_template_refuses_a_database_with_runs(tmp_path):
         con.close()
     assert prefect_db.is_clean(clean)
     assert not prefect_db.is_clean(used)
+
+
+def test_prefects_run_retention_settings_reach_the_server_as_the_readme_writes_them(tmp_path, monkeypatch):
+    """README *What grows with every run*: the variables set before `newsetl server start` reach the
+    server's environment, and Prefect (a fresh process, as the server is) reads them as meant."""
+    from newsetl.flows.server import server_env
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "`PREFECT_SERVER_SERVICES_DB_VACUUM_ENABLED=events,flow_runs`" in readme
+    for name, value in {"PREFECT_SERVER_SERVICES_DB_VACUUM_ENABLED": "events,flow_runs",
+                        "PREFECT_SERVER_SERVICES_DB_VACUUM_RETENTION_PERIOD": str(30 * 86400),
+                        "PREFECT_SERVER_EVENTS_RETENTION_PERIOD": "P3D"}.items():
+        assert f"`{name}" in readme
+        monkeypatch.setenv(name, value)
+    assert "such as `P3D`" in readme
+    code = ("from prefect.settings import get_current_settings as s; v = s().server.services.db_vacuum; "
+            "print(sorted(v.enabled_vacuum_types), v.retention_period.days, s().server.events.retention_period.days)")
+    done = subprocess.run([sys.executable, "-c", code], env=server_env(tmp_path / "prefect"),
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[0] == "['events', 'flow_runs', 'orphans'] 30 3"
