@@ -1,5 +1,5 @@
-"""Data Docs keep the newest audits only (validation/retention.py): every audit's cost stays the
-same however many audits came before, and nothing is kept twice (dq_results has every outcome)."""
+"""Data Docs keep the newest audits only (validation/retention.py), so an audit's cost does not grow
+with the number of audits before it; the older results and pages are deleted from disk."""
 from __future__ import annotations
 
 import time
@@ -20,7 +20,7 @@ def audit(data_dir, run_id: str):
 
 
 def stored_runs(data_dir) -> dict[str, list[str]]:
-    """Run name -> the run times stored for it, of results and of pages (sorted, per table)."""
+    """``"result <table>"`` / ``"page <table>"`` -> the ``run@time`` of each stored result or page, sorted."""
     results = data_dir / "gx" / "uncommitted" / "validations" / "newsetl"
     pages = docs_index_path(data_dir).parent / "validations" / "newsetl"
     found: dict[str, list[str]] = {}
