@@ -37,15 +37,14 @@ def audit_of(key: Any) -> tuple[str, str]:
     return run_time, run_name
 
 
-def prune_audits(context: Any, site_dir: Path, keep: int) -> int:
+def prune_audits(context: Any, site_dir: Path, keep: int) -> None:
     """Delete the stored validation results of all but the newest ``keep`` audits, with their Data
-    Docs pages under ``site_dir`` and the folders that leaves empty. Returns how many results went."""
+    Docs pages under ``site_dir`` and the folders that leaves empty."""
     store = context.validation_results_store
     keys = store.list_keys()
     kept = set(sorted({audit_of(key) for key in keys})[-keep:])
     results_root = Path(context.root_directory) / "uncommitted" / "validations"
     pages_root = Path(site_dir) / "validations"
-    removed = 0
     for key in keys:
         if audit_of(key) in kept:
             continue
@@ -55,8 +54,6 @@ def prune_audits(context: Any, site_dir: Path, keep: int) -> int:
         page.unlink(missing_ok=True)
         remove_empty_folders(results_root.joinpath(*parts[:-1]), results_root)
         remove_empty_folders(page.parent, pages_root)
-        removed += 1
-    return removed
 
 
 def remove_empty_folders(folder: Path, root: Path) -> None:
