@@ -80,13 +80,15 @@ def skip_unchanged(warehouse: Path, run_id: str, state: RunState, units: list[Ra
     """Split a batch into units to analyse and units already loaded (which need no work). The
     source ids of ``in_flight``, the batch not staged yet, count as seen by the run: a unit sharing
     one is analysed, as it would be once that batch is staged, and classified at staging.
-    A batch with nothing to analyse and nothing staged ahead of it is staged here at once (an
-    unchanged rerun then costs one task per batch); its counts come third, else None."""
+    A batch with nothing to analyse and nothing staged ahead of it is staged here at once, on the
+    same connection (an unchanged rerun then costs one task and one writer per batch); its counts
+    come third, else None."""
     ahead = RunState(state.content_to_doc, state.seen_source_ids | {u.source_id for u in in_flight})
-    todo, unchanged = split_unchanged(warehouse, units, ahead, analysis.extractor_version())
-    if todo or in_flight:
-        return todo, unchanged, None
-    return todo, unchanged, stage_batch(warehouse, run_id, state, [], unchanged).counts
+    with writer(warehouse) as con:
+        todo, unchanged = split_unchanged(con, units, ahead, analysis.extractor_version())
+        if todo or in_flight:
+            return todo, unchanged, None
+        return todo, unchanged, stage_batch(con, run_id, state, [], unchanged).counts
 
 
 @task(name="process-batch", **WRITER_TASK)
@@ -94,7 +96,8 @@ def process_batch(warehouse: Path, run_id: str, state: RunState, pool: Analyser,
                   batch: "InFlight") -> dict[str, int]:
     """Collect a batch's analysis from the workers and stage it with its unchanged units."""
     results = pool.collect(batch.pending)
-    return stage_batch(warehouse, run_id, state, results, batch.unchanged).counts
+    with writer(warehouse) as con:
+        return stage_batch(con, run_id, state, results, batch.unchanged).counts
 
 
 @task(name="resolve-entities", **WRITER_TASK)

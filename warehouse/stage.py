@@ -3,7 +3,6 @@ inserts into the ``stg_*`` tables (plus the raw-input archive), in one transacti
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any, Sequence
 
 import duckdb
@@ -15,7 +14,7 @@ from newsetl.schemas.records import RawUnit
 from newsetl.schemas.tables import RECORD_TABLES
 from newsetl.warehouse.classify import (BatchOutcome, RunState, SourceState, classify_result, classify_unchanged,
                                         is_unchanged)
-from newsetl.warehouse.db import insert_frame, transaction, with_frame, writer
+from newsetl.warehouse.db import insert_frame, transaction, with_frame
 from newsetl.warehouse.runs import utcnow
 
 INPUT_COLUMNS = ["source_uri", "source_id", "raw_hash", "outcome", "doc_id", "duplicate_of", "reason_code"]
@@ -46,12 +45,11 @@ def _lookup(con: duckdb.DuckDBPyConnection, column: str, keys: Sequence[str], qu
     return with_frame(con, "_keys", pd.DataFrame({column: list(dict.fromkeys(keys))}), query)
 
 
-def split_unchanged(warehouse: Path, units: list[RawUnit], state: RunState,
+def split_unchanged(con: duckdb.DuckDBPyConnection, units: list[RawUnit], state: RunState,
                     version: str) -> tuple[list[RawUnit], list[tuple[RawUnit, SourceState]]]:
     """Separate units whose exact bytes are already published by the same extractor ``version``
     (they need no work) from those that must be analysed."""
-    with writer(warehouse) as con:
-        known = known_sources(con, [u.source_id for u in units])
+    known = known_sources(con, [u.source_id for u in units])
     todo, unchanged = [], []
     for unit in units:
         published = known.get(unit.source_id)
@@ -65,32 +63,32 @@ def split_unchanged(warehouse: Path, units: list[RawUnit], state: RunState,
 # --- the batch --------------------------------------------------------------------------------
 
 
-def stage_batch(warehouse: Path, run_id: str, state: RunState, results: list[UnitResult],
+def stage_batch(con: duckdb.DuckDBPyConnection, run_id: str, state: RunState, results: list[UnitResult],
                 unchanged: list[tuple[RawUnit, SourceState]]) -> BatchOutcome:
-    """Classify analysed units against the warehouse and stage them in one transaction."""
+    """Classify analysed units against the warehouse and stage them in one transaction, on the
+    writer connection ``con``."""
     outcome, trial = BatchOutcome(), state.copy()
     inputs, docs, doc_outcomes, rejects = [], [], [], []
     records: dict[str, list[dict[str, Any]]] = {}
-    with writer(warehouse) as con:
-        docs_in = [r.document for r in results if r.document]
-        known = known_sources(con, [d.source_id for d in docs_in])
-        published_content = known_content(con, [d.content_hash for d in docs_in])
-        for unit, src in unchanged:
-            kind, row = classify_unchanged(unit, src, trial)
-            inputs.append(row)
-            outcome.add(kind)
-        for result in results:
-            kind, row = classify_result(result, known, published_content, trial)
-            inputs.append(row)
-            outcome.add(kind)
-            if kind in ("new", "updated"):
-                docs.append(result.document.row())
-                doc_outcomes.append(kind)
-                for table, rows in result.records.items():
-                    records.setdefault(table, []).extend(rows)
-            elif kind == "quarantined":
-                rejects.append(reject_quarantine_row(result))
-        _stage_in_one_transaction(con, run_id, results, docs, doc_outcomes, records, rejects, inputs)
+    docs_in = [r.document for r in results if r.document]
+    known = known_sources(con, [d.source_id for d in docs_in])
+    published_content = known_content(con, [d.content_hash for d in docs_in])
+    for unit, src in unchanged:
+        kind, row = classify_unchanged(unit, src, trial)
+        inputs.append(row)
+        outcome.add(kind)
+    for result in results:
+        kind, row = classify_result(result, known, published_content, trial)
+        inputs.append(row)
+        outcome.add(kind)
+        if kind in ("new", "updated"):
+            docs.append(result.document.row())
+            doc_outcomes.append(kind)
+            for table, rows in result.records.items():
+                records.setdefault(table, []).extend(rows)
+        elif kind == "quarantined":
+            rejects.append(reject_quarantine_row(result))
+    _stage_in_one_transaction(con, run_id, results, docs, doc_outcomes, records, rejects, inputs)
     state.merge(trial)
     return outcome
 
