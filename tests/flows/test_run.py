@@ -2,8 +2,13 @@
 when the warehouse is new), and that it sends Prefect heartbeats only when the user configured them."""
 from __future__ import annotations
 
+import shutil
+from contextlib import nullcontext
+
+import duckdb
 import pytest
 
+from conftest import SAMPLES, SEED_NEWS
 from newsetl.config import resolve_settings
 from newsetl.flows import run
 
@@ -57,13 +62,7 @@ def heartbeats_and_events(flow_run_id: str, timeout: float = 30.0) -> tuple[int,
 ])
 def test_a_run_sends_heartbeats_only_when_the_user_asks_for_them(prefect_harness, tmp_path, user_frequency,
                                                                  expect_heartbeats):
-    import shutil
-    from contextlib import nullcontext
-
-    import duckdb
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
-
-    from conftest import SAMPLES, SEED_NEWS
 
     inbox = tmp_path / "inbox"
     inbox.mkdir()
