@@ -79,7 +79,8 @@ def without_default_heartbeats() -> ContextManager[object]:
     Prefect 3.8.8 sends one every 180 s by default, for automations that mark runs whose heartbeats
     stop as crashed. Its heartbeat thread sleeps in whole seconds, and the flow joins it at its end:
     every run waited up to 1 s for it (an unchanged rerun of 1k documents, median of five interleaved
-    pairs: 5.5 s with heartbeats, 4.7 s without). A run started here has its caller watching; deployments keep Prefect's default."""
+    pairs: 5.5 s with heartbeats, 4.7 s without). A run started here has its caller watching;
+    deployments keep Prefect's default."""
     from prefect.settings import get_current_settings, temporary_settings
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY
 
