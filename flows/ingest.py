@@ -15,6 +15,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 from prefect.states import Completed
+from prefect.utilities.annotations import quote
 
 from newsetl.config import Settings, resolve_settings
 from newsetl.extractors import batch as analysis
@@ -257,14 +258,17 @@ def stage_batches(settings: Settings, run_id: str, pool: Analyser,
                   batches: Iterable[list[RawUnit]]) -> Iterator[tuple[list[RawUnit], dict[str, int]]]:
     """Stage each batch while the workers analyse the next one, logging progress with a rate;
     yields each batch with its counts once it is staged (the next one is then already submitted).
-    Once a batch has something to analyse, the audit's preparation starts beside the workers."""
+    Once a batch has something to analyse, the audit's preparation starts beside the workers.
+
+    The run's state and the units go to the tasks ``quote``d: Prefect would otherwise walk every
+    element of them twice per task run, looking for futures, a cost that grows with the run."""
     log, state, warehouse = BatchLog(), RunState(), settings.warehouse
     ahead: InFlight | None = None
     for number, units in enumerate(chain(batches, [None])):
         in_flight, ahead = ahead, None
         if units is not None:
-            todo, unchanged, counts = skip_unchanged(warehouse, run_id, state, units,
-                                                     in_flight.units if in_flight else [])
+            todo, unchanged, counts = skip_unchanged(warehouse, run_id, quote(state), quote(units),
+                                                     quote(in_flight.units if in_flight else []))
             if counts is not None:  # nothing to analyse, nothing ahead: already staged
                 yield log.staged(number + 1, units, counts)
                 continue
@@ -272,7 +276,7 @@ def stage_batches(settings: Settings, run_id: str, pool: Analyser,
             if todo:
                 validation.prepare(settings.data_dir)
         if in_flight is not None:
-            yield log.staged(number, in_flight.units, process_batch(warehouse, run_id, state, pool, in_flight))
+            yield log.staged(number, in_flight.units, process_batch(warehouse, run_id, quote(state), pool, in_flight))
 
 
 class BatchLog:
