@@ -7,41 +7,32 @@ them, and the task still receives the plain value.
 """
 from __future__ import annotations
 
-import pytest
-
 from conftest import SAMPLES
 
+from newsetl.schemas.records import RawUnit
+from newsetl.warehouse.classify import RunState
 
-@pytest.fixture(scope="module")
-def walked(prefect_harness, tmp_path_factory):
+
+def test_run_state_and_units_reach_prefect_quoted(prefect_harness, tmp_path, monkeypatch):
     """An ingest of the samples in batches of 2, recording every parameter value Prefect's input
-    tracking was given to walk: (the ingest's summary, the values)."""
+    tracking is given to walk."""
     import prefect.task_engine
-    from newsetl.flows.ingest import ingest
-
-    original, seen = prefect.task_engine.collect_task_run_inputs_sync, []
-
-    def recording(expr, *args, **kwargs):
-        seen.append(expr)
-        return original(expr, *args, **kwargs)
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(prefect.task_engine, "collect_task_run_inputs_sync", recording)
-        summary = ingest(paths=[str(SAMPLES)], data_dir=str(tmp_path_factory.mktemp("walked")),
-                         batch_size=2, workers=1)
-    return summary, seen
-
-
-def test_run_state_and_units_reach_prefect_quoted(walked):
     from prefect.utilities.annotations import quote
 
-    from newsetl.schemas.records import RawUnit
-    from newsetl.warehouse.classify import RunState
+    from newsetl.flows.ingest import ingest
 
-    summary, seen = walked
+    original, walked = prefect.task_engine.collect_task_run_inputs_sync, []
+
+    def recording(expr, *args, **kwargs):
+        walked.append(expr)
+        return original(expr, *args, **kwargs)
+
+    monkeypatch.setattr(prefect.task_engine, "collect_task_run_inputs_sync", recording)
+    summary = ingest(paths=[str(SAMPLES)], data_dir=str(tmp_path / "data"), batch_size=2, workers=1)
+
     assert summary["counts"]["new"] == 6
-    quoted = [value.unquote() for value in seen if isinstance(value, quote)]
+    quoted = [value.unquote() for value in walked if isinstance(value, quote)]
     assert any(isinstance(value, RunState) for value in quoted)
     assert any(isinstance(value, list) and value and isinstance(value[0], RawUnit) for value in quoted)
-    assert not [value for value in seen if isinstance(value, RunState)]
-    assert not [value for value in seen if isinstance(value, list) and any(isinstance(v, RawUnit) for v in value)]
+    assert not [value for value in walked if isinstance(value, RunState)]
+    assert not [value for value in walked if isinstance(value, list) and any(isinstance(v, RawUnit) for v in value)]
