@@ -5,13 +5,15 @@ The ingest stages ``stg_doc_signatures`` and ``stg_doc_bands`` with the other re
 document (the worker computes them). After entity resolution, :func:`stage_stories` finds each
 staged document's published candidates (a band-key join, or shared entities inside the window:
 ``dml/story_candidate_pairs.sql``), assigns the staged documents chunk by chunk with only that
-chunk's candidates loaded (``dml/story_candidates.sql``, ``extractors.stories.StoryAssigner``), and
+chunk's candidates loaded (``dml/story_candidates.sql``, ``extractors.stories.StoryAssigner``; what
+they need besides their signatures is gathered once per window, ``dml/story_window.sql``), and
 stages the touched stories (``dml/stage_stories.sql``).
 ``dml/publish_stories.sql`` publishes them in the run's publish transaction.
 """
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date
 
 import duckdb
@@ -24,11 +26,15 @@ from newsetl.extractors.stories import (
 from newsetl.warehouse.db import execute_script, insert_frame, read_sql, registered
 
 
-# Published candidates loaded per chunk of staged documents: a chunk's candidates (their signatures
-# and entity lists) are all that is held at a time, so memory depends neither on the warehouse nor on
-# the window. Small warehouses give few candidates per document and so large chunks; at 20k documents
-# a window's document meets ~35, and chunks of ~100 documents (3,500 candidates) peaked 100 MB below
-# chunks of 250 (8,700), the stories step's share of the main process's peak.
+# Published candidates loaded per chunk of staged documents: a chunk's candidates as StoryDocs (their
+# signatures and entity sets) are all that is held in Python at a time, so that memory depends neither
+# on the warehouse nor on the window. Small warehouses give few candidates per document and so large
+# chunks; at 20k documents a window's document meets ~35, and chunks of ~100 documents (3,500
+# candidates) peaked 100 MB below chunks of 250 (8,700), the stories step's share of the main
+# process's peak. The window's candidates without their signatures (dates, entity ids, story: at most
+# 100 rows per staged document) sit in DuckDB for the step: 11 MB for the 19,515 candidates of a
+# 2,000-document window at 20k documents, where the chunks' own scans of every published mention
+# and document took half of the step.
 CHUNK_CANDIDATES = 3500
 
 
@@ -72,18 +78,36 @@ def candidate_pairs(con: duckdb.DuckDBPyConnection, run_id: str, params: StoryPa
     return pairs
 
 
+def _wanted(doc_ids: Iterable[str]) -> pa.Table:
+    """The distinct ``doc_ids`` as the one-column Arrow table ``story_wanted``."""
+    return pa.table({"doc_id": pa.array(sorted(set(doc_ids)), pa.string())})
+
+
+@contextmanager
+def window_candidates(con: duckdb.DuckDBPyConnection, doc_ids: Iterable[str]) -> Iterator[None]:
+    """The published documents ``doc_ids`` without their signatures (entity ids through the run's
+    ``stg_key_map``) in the temporary table ``story_window`` for the block, which
+    :func:`published_candidates` reads. If the block fails, the connection's end drops the table
+    (a failed transaction accepts no statement before its rollback)."""
+    with registered(con, "story_wanted", _wanted(doc_ids)):
+        con.execute(read_sql("dml/story_window.sql"))
+    yield
+    con.execute("DROP TABLE story_window")
+
+
 def published_candidates(con: duckdb.DuckDBPyConnection, doc_ids: Iterable[str]) -> list[StoryDoc]:
-    """The published documents ``doc_ids`` as story clustering sees them (entity ids through the
-    run's ``stg_key_map``)."""
-    wanted = pa.table({"doc_id": pa.array(sorted(set(doc_ids)), pa.string())})
-    with registered(con, "story_wanted", wanted):
+    """The published documents ``doc_ids`` as story clustering sees them; each must be in the
+    current :func:`window_candidates`."""
+    with registered(con, "story_wanted", _wanted(doc_ids)):
         return story_docs(con.execute(read_sql("dml/story_candidates.sql")).to_arrow_table())
 
 
 def candidates(con: duckdb.DuckDBPyConnection, run_id: str, params: StoryParams = STORY) -> list[StoryDoc]:
     """Every published document that one of the staged ones is compared with."""
     pairs = candidate_pairs(con, run_id, params)
-    return published_candidates(con, {doc_id for found in pairs.values() for doc_id in found})
+    ids = {doc_id for found in pairs.values() for doc_id in found}
+    with window_candidates(con, ids):
+        return published_candidates(con, ids)
 
 
 def chunks(ordered: list[StoryDoc], pairs: dict[str, list[str]], max_candidates: int) -> Iterator[list[StoryDoc]]:
@@ -109,10 +133,11 @@ def assign_staged(con: duckdb.DuckDBPyConnection, run_id: str, params: StoryPara
     at most ``max_candidates`` published candidates loaded), each against its own published
     candidates (:func:`candidate_pairs`) and the earlier staged ones."""
     pairs, assigner, assignments = candidate_pairs(con, run_id, params), StoryAssigner(params), []
-    for chunk in chunks(processing_order(new_docs(con, run_id)), pairs, max_candidates):
-        found = {c.doc_id: c for c in published_candidates(con, (c for d in chunk for c in pairs.get(d.doc_id, ())))}
-        assignments += [assigner.assign(doc, [found[c] for c in pairs.get(doc.doc_id, ())])
-                        for doc in chunk]
+    with window_candidates(con, (doc_id for found in pairs.values() for doc_id in found)):
+        for chunk in chunks(processing_order(new_docs(con, run_id)), pairs, max_candidates):
+            found = {c.doc_id: c for c in published_candidates(con, (c for d in chunk for c in pairs.get(d.doc_id, ())))}
+            assignments += [assigner.assign(doc, [found[c] for c in pairs.get(doc.doc_id, ())])
+                            for doc in chunk]
     return assignments
 
 

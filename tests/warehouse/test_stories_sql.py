@@ -328,6 +328,25 @@ def test_chunked_assignment_equals_assigning_the_whole_run_at_once(warehouse, te
     assert by_doc["copy"].story_id == story_of(con, "orig") and by_doc["copy2"].near_duplicate_of in ("orig", "copy")
 
 
+def test_a_window_gathers_its_candidates_once_however_many_chunks(warehouse, texts, monkeypatch):
+    """The chunks read the window's candidates from one temporary table, built once (one scan of the
+    published mentions and documents per window, not per chunk) and dropped afterwards."""
+    from newsetl.warehouse import stories
+
+    original, same_topic, _ = texts
+    stage(warehouse, "run-2", DAY0 + timedelta(days=1), [
+        ("copy", header_footer(original.text), DAY0 + timedelta(hours=2), "Вестник", original.entity_surfaces),
+        ("topic2", reworded(same_topic.text), DAY0 + timedelta(hours=4), "В", same_topic.entity_surfaces)])
+    statements: list[str] = []
+    real_read_sql = stories.read_sql
+    monkeypatch.setattr(stories, "read_sql", lambda name: (statements.append(name), real_read_sql(name))[1])
+    assignments = stories.assign_staged(warehouse, "run-2", max_candidates=1)
+    assert [a.story_id for a in assignments] == [story_of(warehouse, "orig"), story_of(warehouse, "topic")]
+    assert statements.count("dml/story_window.sql") == 1
+    assert statements.count("dml/story_candidates.sql") == 2  # one chunk per staged document
+    assert not warehouse.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'story_window'").fetchone()[0]
+
+
 @pytest.mark.parametrize(("date_from", "date_to", "entity", "expected_sizes"), [
     (None, None, None, [1, 2, 1]),                      # newest last publication first
     (date(2026, 1, 21), None, None, [1]),
