@@ -78,6 +78,11 @@ def candidate_pairs(con: duckdb.DuckDBPyConnection, run_id: str, params: StoryPa
     return pairs
 
 
+def paired_candidates(pairs: dict[str, list[str]]) -> set[str]:
+    """Every published document some staged one is paired with in ``pairs``."""
+    return {doc_id for candidates_of_doc in pairs.values() for doc_id in candidates_of_doc}
+
+
 def _wanted(doc_ids: Iterable[str]) -> pa.Table:
     """The distinct ``doc_ids`` as the one-column Arrow table ``story_wanted``."""
     return pa.table({"doc_id": pa.array(sorted(set(doc_ids)), pa.string())})
@@ -104,8 +109,7 @@ def published_candidates(con: duckdb.DuckDBPyConnection, doc_ids: Iterable[str])
 
 def candidates(con: duckdb.DuckDBPyConnection, run_id: str, params: StoryParams = STORY) -> list[StoryDoc]:
     """Every published document that one of the staged ones is compared with."""
-    pairs = candidate_pairs(con, run_id, params)
-    ids = {doc_id for found in pairs.values() for doc_id in found}
+    ids = paired_candidates(candidate_pairs(con, run_id, params))
     with window_candidates(con, ids):
         return published_candidates(con, ids)
 
@@ -133,7 +137,7 @@ def assign_staged(con: duckdb.DuckDBPyConnection, run_id: str, params: StoryPara
     at most ``max_candidates`` published candidates loaded), each against its own published
     candidates (:func:`candidate_pairs`) and the earlier staged ones."""
     pairs, assigner, assignments = candidate_pairs(con, run_id, params), StoryAssigner(params), []
-    with window_candidates(con, (doc_id for found in pairs.values() for doc_id in found)):
+    with window_candidates(con, paired_candidates(pairs)):
         for chunk in chunks(processing_order(new_docs(con, run_id)), pairs, max_candidates):
             found = {c.doc_id: c for c in published_candidates(con, (c for d in chunk for c in pairs.get(d.doc_id, ())))}
             assignments += [assigner.assign(doc, [found[c] for c in pairs.get(doc.doc_id, ())])
