@@ -26,15 +26,15 @@ from newsetl.extractors.stories import (
 from newsetl.warehouse.db import execute_script, insert_frame, read_sql, registered
 
 
-# Published candidates loaded per chunk of staged documents: a chunk's candidates as StoryDocs (their
-# signatures and entity sets) are all that is held in Python at a time, so that the step's Python
-# memory depends neither on the warehouse nor on the window. Small warehouses give few candidates per document and so large
-# chunks; at 20k documents a window's document meets ~35, and chunks of ~100 documents (3,500
-# candidates) peaked 100 MB below chunks of 250 (8,700), the stories step's share of the main
-# process's peak. The window's candidates without their signatures (dates, entity ids, story: at most
-# 100 rows per staged document) sit in DuckDB for the step: 11 MB for the 19,515 candidates of a
-# 2,000-document window at 20k documents, where the chunks' own scans of every published mention
-# and document took half of the step.
+# Published candidates loaded per chunk of staged documents: a chunk's candidates as StoryDocs
+# (their signatures and entity sets) are all that is held in Python at a time, so that the step's
+# Python memory depends neither on the warehouse nor on the window. Small warehouses give few
+# candidates per document and so large chunks; at 20k documents a window's document meets ~35, and
+# chunks of ~100 documents (3,500 candidates) peaked 100 MB below chunks of 250 (8,700), the
+# stories step's share of the main process's peak. The window's candidates without their
+# signatures (dates, entity ids, story: at most 100 rows per staged document) sit in DuckDB for
+# the step: 11 MB for the 19,515 candidates of a 2,000-document window at 20k documents, where the
+# chunks' own scans of every published mention and document took half of the step.
 CHUNK_CANDIDATES = 3500
 
 
